@@ -1,0 +1,202 @@
+using Attache.Core.Files;
+using Attache.Core.Ports;
+using Attache.Core.Principals;
+
+namespace Attache.Core.Documents;
+
+public sealed record NewDocument(
+    string? Id = null,
+    string? Kind = null,
+    string? Title = null,
+    string? Owner = null,
+    string? State = null,
+    string? Folder = null,
+    IReadOnlyDictionary<string, string>? Properties = null,
+    string? SourceUrl = null,
+    IReadOnlyList<AclEntry>? Acl = null,
+    IReadOnlyList<AttributeDefinition>? Attributes = null);
+
+/// <summary>A partial update: null members stay as they are; a null property value removes that property.</summary>
+public sealed record DocumentPatch(
+    string? Kind = null,
+    string? Title = null,
+    string? State = null,
+    string? Folder = null,
+    IReadOnlyDictionary<string, string?>? Properties = null,
+    string? SourceUrl = null);
+
+public sealed record DocumentPage(IReadOnlyList<Document> Items, string? NextCursor);
+
+public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor, TimeProvider time)
+{
+    public const int MaxPageSize = 1000;
+
+    public async Task<Outcome<Document>> CreateAsync(Caller caller, NewDocument input, CancellationToken cancellationToken)
+    {
+        var id = input.Id ?? Guid.NewGuid().ToString("D");
+        if (!Ids.IsValidId(id))
+        {
+            return InvalidId(id);
+        }
+
+        var owner = input.Owner ?? caller.Name;
+        if (!caller.IsAdmin && owner != caller.Name)
+        {
+            return new Failure.Forbidden("Only an administrator may create a document for another owner.");
+        }
+
+        var now = time.GetUtcNow();
+        var document = new Document
+        {
+            Id = id,
+            Kind = input.Kind ?? DocumentKinds.Generic,
+            Title = input.Title ?? "",
+            Owner = owner,
+            State = input.State,
+            Folder = input.Folder,
+            Properties = input.Properties ?? new Dictionary<string, string>(),
+            SourceUrl = input.SourceUrl,
+            Acl = input.Acl ?? [],
+            Attributes = input.Attributes ?? [],
+            Created = now,
+            Modified = now,
+        };
+        if (DocumentRules.Validate(document) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await metadata.TryCreateDocumentAsync(document, cancellationToken)
+            ? document
+            : new Failure.Conflict($"A document with id '{id}' already exists.");
+    }
+
+    public async Task<Outcome<Document>> GetAsync(Caller caller, string id, CancellationToken cancellationToken) =>
+        await FindAsync(caller, id, Permissions.View, cancellationToken);
+
+    public async Task<Outcome<Document>> UpdateAsync(Caller caller, string id, DocumentPatch patch, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(caller, id, Permissions.Edit, cancellationToken);
+        if (!found.TryGetValue(out var document, out var failure))
+        {
+            return failure;
+        }
+
+        if (document.IsDeleted)
+        {
+            return new Failure.Gone($"Document '{id}' is deleted.");
+        }
+
+        var properties = new Dictionary<string, string>(document.Properties, StringComparer.Ordinal);
+        foreach (var (key, value) in patch.Properties ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                properties.Remove(key);
+            }
+            else
+            {
+                properties[key] = value;
+            }
+        }
+
+        var updated = document with
+        {
+            Kind = patch.Kind ?? document.Kind,
+            Title = patch.Title ?? document.Title,
+            State = patch.State ?? document.State,
+            Folder = patch.Folder ?? document.Folder,
+            SourceUrl = patch.SourceUrl ?? document.SourceUrl,
+            Properties = properties,
+            Modified = time.GetUtcNow(),
+        };
+        if (DocumentRules.Validate(updated) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await metadata.UpdateDocumentAsync(updated, cancellationToken) ? updated : AccessControl.NotFound(id);
+    }
+
+    /// <summary>Soft-deletes the document; with <paramref name="purge"/> also drops its versions and the bytes no one else uses.</summary>
+    public async Task<Outcome<Document>> DeleteAsync(Caller caller, string id, bool purge, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(caller, id, Permissions.Delete, cancellationToken);
+        if (!found.TryGetValue(out var document, out var failure))
+        {
+            return failure;
+        }
+
+        var deleted = document.IsDeleted ? document : document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() };
+        if (!document.IsDeleted && !await metadata.UpdateDocumentAsync(deleted, cancellationToken))
+        {
+            return AccessControl.NotFound(id);
+        }
+
+        if (purge)
+        {
+            await janitor.PurgeDocumentAsync(id, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    public async Task<Outcome<DocumentPage>> ListAsync(Caller caller, DocumentQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Limit is < 1 or > MaxPageSize)
+        {
+            return new Failure.Invalid($"limit must be between 1 and {MaxPageSize}.", "limit");
+        }
+
+        if (query.After is not null && !Ids.IsValidId(query.After))
+        {
+            return new Failure.Invalid("The cursor is not valid.", "cursor");
+        }
+
+        var includeDeleted = query.IncludeDeleted && caller.IsAdmin;
+        var items = new List<Document>();
+        var after = query.After;
+        while (true)
+        {
+            var batch = await metadata.ListDocumentsAsync(
+                query with { IncludeDeleted = includeDeleted, After = after, Limit = query.Limit + 1 }, cancellationToken);
+            foreach (var document in batch)
+            {
+                if (items.Count == query.Limit)
+                {
+                    return new DocumentPage(items, items[^1].Id);
+                }
+
+                after = document.Id;
+                if (AccessControl.Check(caller, document, Permissions.View) is null)
+                {
+                    items.Add(document);
+                }
+            }
+
+            if (batch.Count <= query.Limit)
+            {
+                return new DocumentPage(items, null);
+            }
+        }
+    }
+
+    internal async Task<Outcome<Document>> FindAsync(Caller caller, string id, string permission, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValidId(id))
+        {
+            return InvalidId(id);
+        }
+
+        var document = await metadata.FindDocumentAsync(id, cancellationToken);
+        if (document is null)
+        {
+            return AccessControl.NotFound(id);
+        }
+
+        return AccessControl.Check(caller, document, permission) is { } denied ? denied : document;
+    }
+
+    private static Failure.Invalid InvalidId(string id) =>
+        new Failure.Invalid($"'{(id.Length > 40 ? id[..40] + "…" : id)}' is not a valid document id: use 1 to {Ids.MaxIdLength} letters, digits, '.', '_', '~' or '-'.", "id");
+}

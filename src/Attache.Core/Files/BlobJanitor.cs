@@ -1,0 +1,59 @@
+using Attache.Core.Ports;
+
+namespace Attache.Core.Files;
+
+/// <summary>
+/// Serialises the two steps that race on shared blobs: committing a new reference and deleting a blob that looked
+/// unreferenced. With both under one gate, a purge never deletes bytes that an upload is about to point at.
+/// </summary>
+public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Commits the staged bytes and runs <paramref name="record"/> while no purge can run.</summary>
+    public async Task<bool> CommitAsync(StagedBlob staged, Func<Task<bool>> record, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await staged.CommitAsync(cancellationToken);
+            if (await record())
+            {
+                return true;
+            }
+
+            await DeleteIfUnreferencedAsync(staged.Sha256);
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task PurgeDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var key in await metadata.PurgeDocumentContentAsync(documentId, cancellationToken))
+            {
+                await blobs.DeleteAsync(key, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task DeleteIfUnreferencedAsync(string key)
+    {
+        if (!await metadata.IsBlobReferencedAsync(key, CancellationToken.None))
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+    }
+}

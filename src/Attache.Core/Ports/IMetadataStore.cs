@@ -1,0 +1,66 @@
+using Attache.Core.Documents;
+using Attache.Core.Files;
+
+namespace Attache.Core.Ports;
+
+/// <summary>
+/// Where documents, files and versions are kept. Implementations are thread-safe and hold no per-request state;
+/// every write is one transaction. Provider errors other than the outcomes named here surface as exceptions.
+/// </summary>
+public interface IMetadataStore
+{
+    /// <summary>Creates the schema or migrates it to the current version. Safe to call on every start.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Returns the document, deleted or not, or null when no document has that id.</summary>
+    Task<Document?> FindDocumentAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the document; false when a document with that id already exists.</summary>
+    Task<bool> TryCreateDocumentAsync(Document document, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the stored document with the same id; false when there is none.</summary>
+    Task<bool> UpdateDocumentAsync(Document document, CancellationToken cancellationToken);
+
+    /// <summary>Documents matching the query, ordered by id (ordinal), starting after <see cref="DocumentQuery.After"/>.</summary>
+    Task<IReadOnlyList<Document>> ListDocumentsAsync(DocumentQuery query, CancellationToken cancellationToken);
+
+    /// <summary>A new file id, numeric and never handed out before.</summary>
+    Task<string> NextFileIdAsync(CancellationToken cancellationToken);
+
+    Task<StoredFile?> FindFileAsync(string fileId, CancellationToken cancellationToken);
+
+    Task<StoredFile?> FindFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken);
+
+    /// <summary>All files of a document, removed ones included, ordered by slot then index.</summary>
+    Task<IReadOnlyList<StoredFile>> ListFilesAsync(string documentId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts or replaces the file and, when given, adds its new version, in one transaction.
+    /// False (and nothing written) when another file already holds the same document, slot and index.
+    /// </summary>
+    Task<bool> SaveFileAsync(StoredFile file, FileVersion? newVersion, CancellationToken cancellationToken);
+
+    /// <summary>Versions of a file, oldest first.</summary>
+    Task<IReadOnlyList<FileVersion>> ListVersionsAsync(string fileId, CancellationToken cancellationToken);
+
+    Task<FileVersion?> FindVersionAsync(string fileId, int number, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes every version of every file of the document and detaches the files from their bytes, in one
+    /// transaction. Returns the SHA-256 keys that no version anywhere refers to any more.
+    /// </summary>
+    Task<IReadOnlyList<string>> PurgeDocumentContentAsync(string documentId, CancellationToken cancellationToken);
+
+    /// <summary>True when any version refers to the blob.</summary>
+    Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken);
+}
+
+/// <summary>Filters for listing documents; null filters match everything.</summary>
+public sealed record DocumentQuery(
+    string? Kind = null,
+    string? Owner = null,
+    string? State = null,
+    string? Folder = null,
+    bool IncludeDeleted = false,
+    string? After = null,
+    int Limit = 100);
