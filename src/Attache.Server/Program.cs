@@ -1,12 +1,34 @@
+using System.Text.Json.Serialization;
 using Attache.Core;
+using Attache.Core.Files;
+using Attache.Server.Api;
+using Attache.Server.Auth;
+using Attache.Server.Errors;
+using Attache.Server.Http;
 using Attache.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(builder.Configuration.GetSection("Attache:Uploads").Get<UploadLimits>() ?? new UploadLimits());
 builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
+builder.Services.AddAttacheHttp();
+builder.Services.AddAttacheAuth();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddExceptionHandler<RequestErrorHandler>();
+builder.Services.AddProblemDetails();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxBodyBytes);
 
 var app = builder.Build();
-app.MapGet("/health", () => Results.Ok());
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapNativeApi();
+
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Attache.Core;
+using Attache.Core.Documents;
+using Attache.Core.Downloads;
+using Attache.Core.Files;
+using Attache.Core.Ports;
+using Attache.Core.Principals;
+using Attache.Server.Auth;
+using Attache.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Attache.Server.Api;
+
+/// <summary>The native API under <c>/v1</c>: documents, files, versions and downloads. Errors are RFC 9457 problems.</summary>
+internal static class NativeApiEndpoints
+{
+    public const string PathBase = "/v1";
+
+    public static RouteGroupBuilder MapNativeApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(PathBase)
+            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
+            .WithTags("native");
+
+        api.MapPost("/documents", CreateDocumentAsync);
+        api.MapGet("/documents", ListDocumentsAsync);
+        api.MapGet("/documents/{id}", GetDocumentAsync);
+        api.MapPatch("/documents/{id}", UpdateDocumentAsync);
+        api.MapDelete("/documents/{id}", DeleteDocumentAsync);
+        api.MapGet("/documents/{id}/files", ListFilesAsync);
+        api.MapPost("/documents/{id}/files", NativeUploads.UploadMultipartAsync);
+        api.MapPut("/documents/{id}/files/{slot}", NativeUploads.UploadRawAsync);
+        api.MapPut("/documents/{id}/files/{slot}/{index}", NativeUploads.UploadRawAsync);
+
+        api.MapGet("/files/{id}", GetFileAsync);
+        api.MapDelete("/files/{id}", RemoveFileAsync);
+        api.MapMethods("/files/{id}/content", [HttpMethods.Get, HttpMethods.Head], DownloadAsync);
+        api.MapGet("/files/{id}/versions", ListVersionsAsync);
+        api.MapMethods("/files/{id}/versions/{number}/content", [HttpMethods.Get, HttpMethods.Head], DownloadVersionAsync);
+        return api;
+    }
+
+    internal static Caller Caller(this ClaimsPrincipal user) => ApiKeyAuthenticationHandler.ToCaller(user);
+
+    private static async Task<Results<Created<DocumentModel>, ProblemHttpResult>> CreateDocumentAsync(
+        CreateDocumentRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+    {
+        var input = new NewDocument(
+            request.Id, request.Kind, request.Title, request.Owner, request.State, request.Folder, request.Properties, request.SourceUrl,
+            request.Acl?.Select(e => new AclEntry(e.Principal, e.Group, e.Permissions ?? [])).ToList(),
+            request.Attributes?.Select(a => new AttributeDefinition(a.Id, a.Type, a.Multiple, a.Visibility)).ToList());
+        var outcome = await documents.CreateAsync(user.Caller(), input, cancellationToken);
+        return outcome.TryGetValue(out var document, out var failure)
+            ? TypedResults.Created($"{PathBase}/documents/{Uri.EscapeDataString(document.Id)}", DocumentModel.From(document))
+            : failure.ToProblem();
+    }
+
+    private static async Task<Results<Ok<DocumentPageModel>, ProblemHttpResult>> ListDocumentsAsync(
+        string? kind, string? owner, string? state, string? folder, string? cursor, int? limit, bool? includeDeleted,
+        ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+    {
+        var query = new DocumentQuery(kind, owner, state, folder, includeDeleted ?? false, cursor, limit ?? 100);
+        var outcome = await documents.ListAsync(user.Caller(), query, cancellationToken);
+        return outcome.TryGetValue(out var page, out var failure)
+            ? TypedResults.Ok(new DocumentPageModel(page.Items.Select(DocumentModel.From).ToList(), page.NextCursor))
+            : failure.ToProblem();
+    }
+
+    private static async Task<Results<Ok<DocumentModel>, ProblemHttpResult>> GetDocumentAsync(
+        string id, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken) =>
+        ToOk(await documents.GetAsync(user.Caller(), id, cancellationToken), DocumentModel.From);
+
+    private static async Task<Results<Ok<DocumentModel>, ProblemHttpResult>> UpdateDocumentAsync(
+        string id, UpdateDocumentRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+    {
+        var patch = new DocumentPatch(request.Kind, request.Title, request.State, request.Folder, request.Properties, request.SourceUrl);
+        return ToOk(await documents.UpdateAsync(user.Caller(), id, patch, cancellationToken), DocumentModel.From);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDocumentAsync(
+        string id, bool? purge, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+    {
+        var outcome = await documents.DeleteAsync(user.Caller(), id, purge ?? false, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure.ToProblem();
+    }
+
+    private static async Task<Results<Ok<FileListModel>, ProblemHttpResult>> ListFilesAsync(
+        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
+        ToOk(await files.ListAsync(user.Caller(), id, cancellationToken), list => new FileListModel(list.Select(FileModel.From).ToList()));
+
+    private static async Task<Results<Ok<FileModel>, ProblemHttpResult>> GetFileAsync(
+        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
+        ToOk(await files.GetAsync(user.Caller(), id, cancellationToken), FileModel.From);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveFileAsync(
+        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken)
+    {
+        var outcome = await files.RemoveAsync(user.Caller(), id, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure.ToProblem();
+    }
+
+    private static async Task<Results<Ok<VersionListModel>, ProblemHttpResult>> ListVersionsAsync(
+        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
+        ToOk(await files.ListVersionsAsync(user.Caller(), id, cancellationToken),
+            list => new VersionListModel(list.Select(VersionModel.From).ToList()));
+
+    private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadAsync(
+        string id, string? disposition, ClaimsPrincipal user, DownloadService downloads, CancellationToken cancellationToken) =>
+        ToDownload(await downloads.ResolveAsync(user.Caller(), id, null, cancellationToken), disposition);
+
+    private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadVersionAsync(
+        string id, string number, string? disposition, ClaimsPrincipal user, DownloadService downloads, CancellationToken cancellationToken)
+    {
+        if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) || version < 1)
+        {
+            return new Failure.Invalid("The version number must be a whole number from 1.", "number").ToProblem();
+        }
+
+        return ToDownload(await downloads.ResolveAsync(user.Caller(), id, version, cancellationToken), disposition);
+    }
+
+    private static Results<DownloadResult, ProblemHttpResult> ToDownload(Outcome<DownloadPlan> outcome, string? disposition)
+    {
+        if (!outcome.TryGetValue(out var plan, out var failure))
+        {
+            return failure.ToProblem();
+        }
+
+        return disposition switch
+        {
+            null or "attachment" => new DownloadResult(plan, new DownloadOptions()),
+            "inline" => new DownloadResult(plan, new DownloadOptions { DispositionType = "inline" }),
+            _ => new Failure.Invalid("disposition must be 'attachment' or 'inline'.", "disposition").ToProblem(),
+        };
+    }
+
+    private static Results<Ok<TModel>, ProblemHttpResult> ToOk<T, TModel>(Outcome<T> outcome, Func<T, TModel> map) =>
+        outcome.TryGetValue(out var value, out var failure) ? TypedResults.Ok(map(value)) : failure.ToProblem();
+}

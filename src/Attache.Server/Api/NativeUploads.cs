@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Attache.Core;
+using Attache.Core.Files;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Attache.Server.Api;
+
+/// <summary>Uploads through the native API: a raw body into one slot, or a streamed multipart form of one or more files.</summary>
+internal static class NativeUploads
+{
+    private const int MaxBoundaryLength = 128;
+
+    public static async Task<Results<Created<FileModel>, ProblemHttpResult>> UploadRawAsync(
+        string id, string slot, string? index, string? fileName, HttpRequest request, ClaimsPrincipal user, FileService files,
+        UploadLimits limits, CancellationToken cancellationToken)
+    {
+        request.HttpContext.AllowUpload(limits);
+        var parsedIndex = UploadHeaders.Index(index);
+        if (!parsedIndex.TryGetValue(out var indexValue, out var failure) && failure is not null)
+        {
+            return failure.ToProblem();
+        }
+
+        var name = fileName ?? UploadHeaders.FileNameFrom(request.Headers.ContentDisposition);
+        var described = Describe(request.Headers, request.Headers.ContentType, name);
+        if (!described.TryGetValue(out var description, out failure))
+        {
+            return failure.ToProblem();
+        }
+
+        var upload = new UploadRequest(id, slot, indexValue, name, description.MediaType, request.Body, request.ContentLength, description.Checksums);
+        var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
+        return outcome.TryGetValue(out var file, out failure) ? Created(file) : failure.ToProblem();
+    }
+
+    /// <summary>
+    /// Each file part goes to the slot named by its form name (<c>file</c> when empty), at the next free index of that slot.
+    /// Parts are stored in order; on a failure the parts before it stay stored and the answer is that failure.
+    /// Parts without a file name are ignored.
+    /// </summary>
+    public static async Task<Results<Created<FileListModel>, ProblemHttpResult>> UploadMultipartAsync(
+        string id, HttpRequest request, ClaimsPrincipal user, FileService files, UploadLimits limits, CancellationToken cancellationToken)
+    {
+        request.HttpContext.AllowUpload(limits);
+        var boundary = Boundary(request.ContentType);
+        if (!boundary.TryGetValue(out var boundaryValue, out var failure))
+        {
+            return failure.ToProblem();
+        }
+
+        var reader = new MultipartReader(boundaryValue, request.Body);
+        var stored = new List<FileModel>();
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition())
+                {
+                    continue;
+                }
+
+                var formName = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                var described = Describe(new HeaderDictionary(section.Headers), section.ContentType, fileName);
+                if (!described.TryGetValue(out var description, out failure))
+                {
+                    return failure.ToProblem();
+                }
+
+                var slot = string.IsNullOrEmpty(formName) ? FileService.DefaultSlot : formName;
+                var upload = new UploadRequest(id, slot, null, fileName, description.MediaType, section.Body, null, description.Checksums);
+                var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
+                if (!outcome.TryGetValue(out var file, out failure))
+                {
+                    return failure.ToProblem();
+                }
+
+                stored.Add(FileModel.From(file));
+            }
+        }
+        catch (Exception exception) when (IsMalformedMultipart(exception, request))
+        {
+            return new Failure.Invalid($"The multipart body is malformed: {exception.Message}", "body").ToProblem();
+        }
+
+        if (stored.Count == 0)
+        {
+            return new Failure.Invalid("The multipart body holds no file part (a part with a filename).", "body").ToProblem();
+        }
+
+        return TypedResults.Created($"{NativeApiEndpoints.PathBase}/documents/{Uri.EscapeDataString(id)}/files", new FileListModel(stored));
+    }
+
+    private static Created<FileModel> Created(StoredFile file) =>
+        TypedResults.Created($"{NativeApiEndpoints.PathBase}/files/{file.Id}", FileModel.From(file));
+
+    private sealed record Description(string MediaType, DeclaredChecksums Checksums);
+
+    private static Outcome<Description> Describe(IHeaderDictionary headers, string? contentType, string? fileName)
+    {
+        var mediaType = UploadHeaders.MediaType(contentType, fileName);
+        if (!mediaType.TryGetValue(out var type, out var failure))
+        {
+            return failure;
+        }
+
+        var checksums = UploadHeaders.Checksums(headers);
+        return checksums.TryGetValue(out var declared, out failure) ? new Description(type, declared) : failure;
+    }
+
+    private static Outcome<string> Boundary(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            || !string.Equals(parsed.MediaType.Value, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Failure.Invalid("POST a multipart/form-data body, or PUT the raw bytes to /files/{slot}.", "Content-Type");
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(parsed.Boundary).Value;
+        if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > MaxBoundaryLength)
+        {
+            return new Failure.Invalid($"The multipart boundary must be 1 to {MaxBoundaryLength} characters.", "Content-Type");
+        }
+
+        return boundary;
+    }
+
+    /// <summary>
+    /// The multipart reader reports bad framing (a missing final boundary, oversized or too many part headers) as
+    /// <see cref="InvalidDataException"/> or <see cref="IOException"/>; a client that went away is not malformed input,
+    /// and Kestrel's own request errors carry their status already.
+    /// </summary>
+    private static bool IsMalformedMultipart(Exception exception, HttpRequest request) =>
+        exception is InvalidDataException or IOException
+        && exception is not BadHttpRequestException
+        && !request.HttpContext.RequestAborted.IsCancellationRequested;
+}

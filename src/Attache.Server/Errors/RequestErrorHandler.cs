@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Attache.Server.Errors;
+
+/// <summary>
+/// Turns what escapes an endpoint into an answer: Kestrel's own request errors keep their status (a body over the
+/// limit stays 413), a client that went away gets nothing, and anything else is a 500 that names only the trace id.
+/// </summary>
+internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogger<RequestErrorHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogDebug("The client went away during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            return true;
+        }
+
+        if (exception is BadHttpRequestException badRequest)
+        {
+            httpContext.Response.StatusCode = badRequest.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = { Status = badRequest.StatusCode, Title = "Bad request", Detail = badRequest.Message },
+            });
+        }
+
+        logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}", httpContext.Request.Method, httpContext.Request.Path, httpContext.TraceIdentifier);
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "Internal error", Detail = "The error was logged with this trace id." },
+        });
+    }
+}

@@ -1,0 +1,366 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Attache.Server.Tests.Api;
+
+public sealed class FileEndpointTests : IAsyncLifetime
+{
+    private readonly AttacheApp _app = new(new Dictionary<string, string?> { ["Attache:Uploads:MaxBytes"] = "2000000" });
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _client = _app.CreateAdminClient();
+        await _client.CreateDocumentAsync(new { id = "doc" });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1024 * 1024)]
+    public async Task A_raw_upload_comes_back_byte_for_byte(int size)
+    {
+        var content = NativeApi.Bytes(size, size);
+        var file = await _client.UploadAsync("doc", content, "data.bin");
+
+        Assert.Equal(size, file.GetProperty("size").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), file.Str("sha256"));
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(content)), file.Str("md5"));
+        Assert.Equal("ReadyForDownloadFromServerToClient", file.Str("state"));
+        Assert.Equal(1, file.GetProperty("version").GetInt32());
+
+        using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(content, await download.Content.ReadAsByteArrayAsync(NativeApi.Token));
+        Assert.Equal($"\"{file.Str("sha256")}\"", download.Headers.ETag?.Tag);
+        Assert.Equal(size, download.Content.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task The_media_type_is_guessed_from_the_name_when_the_client_sends_none()
+    {
+        var file = await _client.UploadAsync("doc", "%PDF-1.4"u8.ToArray(), "report.pdf");
+        Assert.Equal("application/pdf", file.Str("mediaType"));
+
+        using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("report.pdf", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task A_declared_media_type_is_kept()
+    {
+        using var response = await _client.PutFileAsync("doc", "{}"u8.ToArray(), "x.bin",
+            configure: r => r.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/json"));
+        Assert.Equal("application/json", (await response.JsonAsync()).Str("mediaType"));
+    }
+
+    [Fact]
+    public async Task The_file_name_comes_from_content_disposition_with_filename_star_winning()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/documents/doc/files/file") { Content = new ByteArrayContent([1, 2, 3]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Disposition", "attachment; filename=\"plain.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt");
+        using var response = await _client.SendAsync(request, NativeApi.Token);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var file = await response.JsonAsync();
+        Assert.Equal("résumé.txt", file.Str("fileName"));
+
+        using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
+        var disposition = string.Join(",", download.Content.Headers.GetValues("Content-Disposition"));
+        Assert.Contains("filename*=UTF-8''r%C3%A9sum%C3%A9.txt", disposition, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("C:\\fakepath\\report.txt", "report.txt")]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("a\u202Etxt.exe", "atxt.exe")]
+    [InlineData("trailing. . ", "trailing")]
+    public async Task Uploaded_file_names_are_sanitised(string raw, string stored)
+    {
+        var file = await _client.UploadAsync("doc", [1], raw);
+        Assert.Equal(stored, file.Str("fileName"));
+    }
+
+    [Fact]
+    public async Task A_name_with_nothing_usable_is_a_bad_request()
+    {
+        using var response = await _client.PutFileAsync("doc", [1], "..");
+        Assert.Equal("fileName", (await response.ProblemAsync(HttpStatusCode.BadRequest)).Str("field"));
+    }
+
+    [Fact]
+    public async Task Uploading_again_to_a_slot_makes_a_new_version_and_keeps_the_old_one()
+    {
+        var first = await _client.UploadAsync("doc", "one"u8.ToArray(), "v.txt");
+        var second = await _client.UploadAsync("doc", "two!"u8.ToArray(), "v2.txt");
+
+        Assert.Equal(first.Str("id"), second.Str("id"));
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+
+        var versions = await (await _client.GetAsync($"/v1/files/{first.Str("id")}/versions", NativeApi.Token)).JsonAsync();
+        Assert.Equal([1, 2], versions.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()));
+
+        Assert.Equal("two!", await _client.GetStringAsync($"/v1/files/{first.Str("id")}/content", NativeApi.Token));
+        using var old = await _client.GetAsync($"/v1/files/{first.Str("id")}/versions/1/content", NativeApi.Token);
+        Assert.Equal("one", await old.Content.ReadAsStringAsync(NativeApi.Token));
+        Assert.Equal("v.txt", old.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+
+        using var missing = await _client.GetAsync($"/v1/files/{first.Str("id")}/versions/3/content", NativeApi.Token);
+        await missing.ProblemAsync(HttpStatusCode.NotFound);
+        using var malformed = await _client.GetAsync($"/v1/files/{first.Str("id")}/versions/x/content", NativeApi.Token);
+        await malformed.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Identical_bytes_are_stored_once()
+    {
+        var content = NativeApi.Bytes(50_000, 7);
+        await _client.UploadAsync("doc", content, "a.bin", slot: "a");
+        await _client.UploadAsync("doc", content, "b.bin", slot: "b");
+
+        var blobs = Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories)
+            .Where(path => !path.Contains(".staging", StringComparison.Ordinal)).ToList();
+        Assert.Single(blobs);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), Path.GetFileName(blobs[0]));
+    }
+
+    [Fact]
+    public async Task A_sha256_mismatch_is_422_naming_both_values_and_leaves_nothing_downloadable()
+    {
+        var declared = new string('a', 64);
+        var content = "hello"u8.ToArray();
+        using var response = await _client.PutFileAsync("doc", content, "h.txt", configure: r => r.Headers.Add("x-attache-sha256", declared));
+
+        var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(declared, problem.Str("declared"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), problem.Str("computed"));
+
+        var files = await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync();
+        var file = files.GetProperty("items")[0];
+        Assert.Equal("ChecksumVerificationOnServerSideMismatch", file.Str("state"));
+        using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
+        Assert.Equal("ChecksumVerificationOnServerSideMismatch", (await download.ProblemAsync(HttpStatusCode.Conflict)).Str("state"));
+        Assert.False(Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task An_md5_mismatch_in_content_md5_is_422()
+    {
+        using var response = await _client.PutFileAsync("doc", "hello"u8.ToArray(), "h.txt",
+            configure: r => r.Content!.Headers.ContentMD5 = MD5.HashData("other"u8.ToArray()));
+        Assert.Equal("MD5", (await response.ProblemAsync(HttpStatusCode.UnprocessableEntity)).Str("algorithm"));
+    }
+
+    [Fact]
+    public async Task Correct_checksums_in_every_header_form_are_accepted()
+    {
+        var content = "checked"u8.ToArray();
+        var sha = SHA256.HashData(content);
+        using var response = await _client.PutFileAsync("doc", content, "c.txt", configure: r =>
+        {
+            r.Content!.Headers.ContentMD5 = MD5.HashData(content);
+            r.Headers.Add("x-attache-sha256", Convert.ToBase64String(sha));
+            r.Headers.Add("Repr-Digest", $"sha-256=:{Convert.ToBase64String(sha)}:, md5=:{Convert.ToBase64String(MD5.HashData(content))}:");
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Content-MD5", "YWJyYWNhZGFicmE=")]
+    [InlineData("x-attache-sha256", "not-a-digest")]
+    [InlineData("Repr-Digest", "sha-256=abc")]
+    [InlineData("Repr-Digest", "sha-256=:YWJj:")]
+    public async Task A_malformed_checksum_header_is_a_bad_request(string header, string value)
+    {
+        using var response = await _client.PutFileAsync("doc", [1, 2], "x.bin",
+            configure: r => Assert.True(r.Headers.TryAddWithoutValidation(header, value) || r.Content!.Headers.TryAddWithoutValidation(header, value)));
+        Assert.Equal(header, (await response.ProblemAsync(HttpStatusCode.BadRequest)).Str("field"));
+    }
+
+    [Theory]
+    [InlineData("file", "abc")]
+    [InlineData("file", "-1")]
+    [InlineData("file", "10000")]
+    [InlineData("bad.slot", null)]
+    public async Task Malformed_slots_and_indices_are_bad_requests(string slot, string? index)
+    {
+        using var response = await _client.PutFileAsync("doc", [1], "x.bin", slot, index);
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Uploading_to_an_unknown_document_is_not_found()
+    {
+        using var response = await _client.PutFileAsync("nope", [1], "x.bin");
+        await response.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413_and_leaves_no_trace()
+    {
+        using var response = await _client.PutFileAsync("doc", new byte[2_000_001], "big.bin");
+        Assert.Equal(2_000_000, (await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)).GetProperty("limitBytes").GetInt64());
+
+        var files = await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync();
+        Assert.Equal(0, files.GetProperty("items").GetArrayLength());
+        Assert.False(Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task A_body_of_exactly_the_limit_is_accepted()
+    {
+        using var response = await _client.PutFileAsync("doc", new byte[2_000_000], "edge.bin");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_stores_each_file_part_at_the_next_index_of_its_slot()
+    {
+        using var form = new MultipartFormDataContent("boundary-123");
+        form.Add(new ByteArrayContent("first"u8.ToArray()), "pages", "one.txt");
+        form.Add(new ByteArrayContent("second"u8.ToArray()), "pages", "two.txt");
+        form.Add(new StringContent("ignored field"), "note");
+        var png = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47]);
+        png.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(png, "cover", "cover.png");
+
+        using var response = await _client.PostAsync("/v1/documents/doc/files", form, NativeApi.Token);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var items = (await response.JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["pages/0/one.txt", "pages/1/two.txt", "cover/0/cover.png"],
+            items.Select(f => $"{f.Str("slot")}/{f.GetProperty("index").GetInt32()}/{f.Str("fileName")}"));
+        Assert.Equal("image/png", items[2].Str("mediaType"));
+        Assert.Equal("second", await _client.GetStringAsync($"/v1/files/{items[1].Str("id")}/content", NativeApi.Token));
+    }
+
+    [Fact]
+    public async Task A_multipart_part_checksum_is_verified()
+    {
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent("abc"u8.ToArray());
+        part.Headers.ContentMD5 = MD5.HashData("xyz"u8.ToArray());
+        form.Add(part, "file", "a.txt");
+
+        using var response = await _client.PostAsync("/v1/documents/doc/files", form, NativeApi.Token);
+        await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Theory]
+    [InlineData("text/plain", "x")]
+    [InlineData("multipart/form-data", "--x\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\nabc\r\n--x--\r\n")]
+    [InlineData("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\nabc")]
+    [InlineData("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nabc\r\n--x--\r\n")]
+    [InlineData("multipart/form-data; boundary=x", "garbage without any boundary")]
+    public async Task Malformed_multipart_is_a_bad_request_not_a_server_error(string contentType, string body)
+    {
+        using var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await _client.PostAsync("/v1/documents/doc/files", content, NativeApi.Token);
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_boundary_longer_than_128_characters_is_a_bad_request()
+    {
+        var boundary = new string('b', 129);
+        using var content = new ByteArrayContent(Encoding.ASCII.GetBytes($"--{boundary}\r\n\r\n--{boundary}--\r\n"));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+        using var response = await _client.PostAsync("/v1/documents/doc/files", content, NativeApi.Token);
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_removed_file_is_gone_from_downloads_and_listings()
+    {
+        var file = await _client.UploadAsync("doc", [9, 9], "r.bin");
+        using (var removed = await _client.DeleteAsync($"/v1/files/{file.Str("id")}", NativeApi.Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        }
+
+        using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
+        await download.ProblemAsync(HttpStatusCode.NotFound);
+        var metadata = await (await _client.GetAsync($"/v1/files/{file.Str("id")}", NativeApi.Token)).JsonAsync();
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, metadata.GetProperty("removed").ValueKind);
+    }
+
+    [Fact]
+    public async Task Purging_a_document_deletes_bytes_no_other_document_uses()
+    {
+        await _client.CreateDocumentAsync(new { id = "other" });
+        var shared = NativeApi.Bytes(1000, 3);
+        var own = NativeApi.Bytes(1000, 4);
+        await _client.UploadAsync("doc", shared, "s.bin", slot: "s");
+        var ownFile = await _client.UploadAsync("doc", own, "o.bin", slot: "o");
+        var otherFile = await _client.UploadAsync("other", shared, "s.bin");
+
+        using (var purged = await _client.DeleteAsync("/v1/documents/doc?purge=true", NativeApi.Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
+        }
+
+        var blobs = Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Equal([Convert.ToHexStringLower(SHA256.HashData(shared))], blobs);
+        Assert.Equal(shared, await _client.GetByteArrayAsync($"/v1/files/{otherFile.Str("id")}/content", NativeApi.Token));
+        using var gone = await _client.GetAsync($"/v1/files/{ownFile.Str("id")}/content", NativeApi.Token);
+        Assert.NotEqual(HttpStatusCode.OK, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Inline_disposition_is_chosen_by_query_and_anything_else_is_a_bad_request()
+    {
+        var file = await _client.UploadAsync("doc", "<p>hi</p>"u8.ToArray(), "page.html");
+        using var inline = await _client.GetAsync($"/v1/files/{file.Str("id")}/content?disposition=inline", NativeApi.Token);
+        Assert.Equal("inline", inline.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("nosniff", inline.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("sandbox", string.Join(",", inline.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+
+        using var bogus = await _client.GetAsync($"/v1/files/{file.Str("id")}/content?disposition=evil", NativeApi.Token);
+        await bogus.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Downloads_through_the_api_honour_range_and_conditional_requests()
+    {
+        var file = await _client.UploadAsync("doc", "testcontent"u8.ToArray(), "t.txt");
+        var path = $"/v1/files/{file.Str("id")}/content";
+
+        using var range = new HttpRequestMessage(HttpMethod.Get, path);
+        range.Headers.Range = new RangeHeaderValue(4, 7);
+        using var partial = await _client.SendAsync(range, NativeApi.Token);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("cont", await partial.Content.ReadAsStringAsync(NativeApi.Token));
+        Assert.Equal("bytes 4-7/11", partial.Content.Headers.ContentRange?.ToString());
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, path);
+        conditional.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{file.Str("sha256")}\""));
+        using var notModified = await _client.SendAsync(conditional, NativeApi.Token);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), NativeApi.Token);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(11, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(NativeApi.Token));
+    }
+
+    [Fact]
+    public async Task Unknown_and_malformed_file_ids_are_404_and_400()
+    {
+        using var unknown = await _client.GetAsync("/v1/files/999999/content", NativeApi.Token);
+        await unknown.ProblemAsync(HttpStatusCode.NotFound);
+        using var malformed = await _client.GetAsync("/v1/files/%2e%2e/content", NativeApi.Token);
+        Assert.True(malformed.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound);
+        using var traversal = await _client.GetAsync("/v1/files/..%5c..%5cetc/content", NativeApi.Token);
+        await traversal.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Attache.Server.Tests;
+
+/// <summary>
+/// The real server in process, on a fresh data folder (SQLite file + blob folder) of its own, with a known admin key
+/// and a fake clock. <see cref="AttacheApp.Kestrel"/> serves on a loopback port instead of the in-memory test server.
+/// </summary>
+public sealed class AttacheApp : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public AttacheApp(IDictionary<string, string?>? settings = null, bool kestrel = false)
+    {
+        DataPath = Path.Combine(Path.GetTempPath(), "attache-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataPath);
+        _settings = new Dictionary<string, string?>
+        {
+            ["Attache:DataPath"] = DataPath,
+            ["Attache:AdminApiKey"] = AdminKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public string DataPath { get; }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    public static AttacheApp Kestrel(IDictionary<string, string?>? settings = null)
+    {
+        var app = new AttacheApp(settings, kestrel: true);
+        app.StartServer();
+        return app;
+    }
+
+    /// <summary>A client that authenticates as the admin.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        client.Timeout = TimeSpan.FromMinutes(5);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Urls", "http://127.0.0.1:0");
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
