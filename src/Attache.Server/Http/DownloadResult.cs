@@ -91,16 +91,19 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
 
         try
         {
+            bool completed;
             if (verdict == RangeVerdict.Ignore)
             {
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = contentType;
                 response.ContentLength = Plan.Length;
-                if (!isHead && Plan.Length > 0)
+                if (isHead || Plan.Length == 0)
                 {
-                    await StartAsync(response, cancellationToken);
-                    await body.SendAsync(response, 0, Plan.Length, cancellationToken);
+                    return;
                 }
+
+                await StartAsync(response, cancellationToken);
+                completed = await body.SendAsync(response, 0, Plan.Length, cancellationToken);
             }
             else if (ranges.Length == 1)
             {
@@ -110,16 +113,21 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
                 response.Headers.ContentRange = ContentRange(range);
                 response.ContentLength = range.Length;
                 await StartAsync(response, cancellationToken);
-                await body.SendAsync(response, range.First, range.Length, cancellationToken);
+                completed = await body.SendAsync(response, range.First, range.Length, cancellationToken);
             }
             else
             {
-                await SendMultipartAsync(response, body, contentType, ranges, cancellationToken);
+                completed = await SendMultipartAsync(response, body, contentType, ranges, cancellationToken);
+            }
+
+            if (!completed)
+            {
+                LogClientLeft(logger);
             }
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionResetException)
         {
-            logger.LogDebug("Client went away during the download of file {FileId} version {Version}.", Plan.FileId, Plan.Version);
+            LogClientLeft(logger);
         }
         catch (IOException e) when (response.HasStarted)
         {
@@ -129,7 +137,10 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         }
     }
 
-    private async Task SendMultipartAsync(HttpResponse response, BlobBody body, string contentType, ByteRange[] ranges, CancellationToken cancellationToken)
+    private void LogClientLeft(ILogger logger) =>
+        logger.LogDebug("Client went away during the download of file {FileId} version {Version}.", Plan.FileId, Plan.Version);
+
+    private async Task<bool> SendMultipartAsync(HttpResponse response, BlobBody body, string contentType, ByteRange[] ranges, CancellationToken cancellationToken)
     {
         var boundary = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var heads = new string[ranges.Length];
@@ -152,12 +163,13 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
             Encoding.ASCII.GetBytes(heads[i], response.BodyWriter);
             if (!await body.SendAsync(response, ranges[i].First, ranges[i].Length, cancellationToken))
             {
-                return;
+                return false;
             }
         }
 
         Encoding.ASCII.GetBytes(tail, response.BodyWriter);
-        await response.BodyWriter.FlushAsync(cancellationToken);
+        var flushed = await response.BodyWriter.FlushAsync(cancellationToken);
+        return !flushed.IsCanceled;
     }
 
     private static async Task StartAsync(HttpResponse response, CancellationToken cancellationToken)
