@@ -1,5 +1,11 @@
+using Attache.Core.Ports;
+using Attache.Storage.Blobs;
+using Attache.Storage.Metadata.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Attache.Storage;
 
@@ -9,6 +15,37 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddAttacheStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .PostConfigure(options => options.DataPath = Path.GetFullPath(string.IsNullOrWhiteSpace(options.DataPath) ? "." : options.DataPath))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        services.AddSingleton(CreateMetadataStore);
+        services.AddSingleton(CreateBlobStore);
+        services.AddHostedService<StorageInitializer>();
         return services;
+    }
+
+    private static IMetadataStore CreateMetadataStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return options.Metadata.Provider switch
+        {
+            StorageProviders.Sqlite => new SqliteMetadataStore(
+                options.MetadataConnectionString, services.GetRequiredService<ILogger<SqliteMetadataStore>>()),
+            var other => throw new InvalidOperationException(StorageProviders.UnsupportedMetadata(other)),
+        };
+    }
+
+    private static IBlobStore CreateBlobStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return options.Blobs.Provider switch
+        {
+            StorageProviders.FileSystem => new FileSystemBlobStore(
+                options.BlobRoot, services.GetRequiredService<ILogger<FileSystemBlobStore>>()),
+            var other => throw new InvalidOperationException(StorageProviders.UnsupportedBlobs(other)),
+        };
     }
 }

@@ -1,0 +1,293 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Attache.Core;
+using Attache.Core.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace Attache.Storage.Blobs;
+
+/// <summary>
+/// Blobs as files under <c>root/ab/cd/&lt;sha256&gt;</c>. Bytes are written to <c>root/.staging/*.partial</c> while hashed,
+/// fsynced, and renamed into place; the rename is made durable by fsyncing the folder that received it.
+/// </summary>
+public sealed class FileSystemBlobStore : IBlobStore
+{
+    private const int BufferSize = 128 * 1024;
+    private const string PartialExtension = ".partial";
+
+    private readonly string _root;
+    private readonly string _rootPrefix;
+    private readonly string _staging;
+    private readonly ILogger<FileSystemBlobStore> _logger;
+
+    public FileSystemBlobStore(string root, ILogger<FileSystemBlobStore> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        _rootPrefix = _root + Path.DirectorySeparatorChar;
+        _staging = Path.Combine(_root, ".staging");
+        _logger = logger;
+    }
+
+    public string Root => _root;
+
+    public async Task<Outcome<StagedBlob>> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        Directory.CreateDirectory(_staging);
+        var path = Path.Combine(_staging, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + PartialExtension);
+
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long size = 0;
+        try
+        {
+            await using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+                BufferSize = 0,
+            });
+
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                size += read;
+                if (size > maxBytes)
+                {
+                    break;
+                }
+
+                sha256.AppendData(buffer, 0, read);
+                md5.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            if (size <= maxBytes)
+            {
+                Durability.Fsync(file.SafeFileHandle);
+            }
+        }
+        catch
+        {
+            DeleteQuietly(path);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (size > maxBytes)
+        {
+            DeleteQuietly(path);
+            return new Failure.TooLarge($"The content is larger than the limit of {maxBytes} bytes.", maxBytes);
+        }
+
+        return new FileSystemStagedBlob(this, path)
+        {
+            Size = size,
+            Sha256 = Convert.ToHexStringLower(sha256.GetHashAndReset()),
+            Md5 = Convert.ToHexStringLower(md5.GetHashAndReset()),
+        };
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = PathFor(key);
+        if (!IsRegularFile(path))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        if (offset > file.Length - length)
+        {
+            var fileLength = file.Length;
+            file.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(length), $"Bytes {offset}+{length} lie outside blob {key} of {fileLength} bytes.");
+        }
+
+        return Task.FromResult<Stream?>(new SliceStream(file, offset, length));
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(IsRegularFile(PathFor(key)));
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public string? TryGetLocalPath(string key)
+    {
+        var path = PathFor(key);
+        return IsRegularFile(path) ? path : null;
+    }
+
+    /// <summary>Deletes staging files left by a crash. Only safe while no upload is running, i.e. at start.</summary>
+    public Task<int> SweepStagingAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(_staging))
+        {
+            return Task.FromResult(0);
+        }
+
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(_staging, "*" + PartialExtension))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DeleteQuietly(path);
+            removed++;
+        }
+
+        _logger.LogInformation("Removed {Count} unfinished upload(s) from {Staging}", removed, _staging);
+        return Task.FromResult(removed);
+    }
+
+    /// <summary>The path of a key. Keys are only ever server-computed hashes, so anything else is a bug.</summary>
+    internal string PathFor(string key)
+    {
+        if (key is not { Length: 64 } || !key.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("A blob key is 64 lower-case hex characters.", nameof(key));
+        }
+
+        var path = Path.GetFullPath(Path.Combine(_root, key[..2], key[2..4], key));
+        if (!path.StartsWith(_rootPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The blob key leads outside the store.", nameof(key));
+        }
+
+        return path;
+    }
+
+    private bool IsRegularFile(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return false;
+        }
+
+        if (info.LinkTarget is not null)
+        {
+            _logger.LogWarning("Refusing to serve {Path}: it is a symbolic link, not a blob", path);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Commit(string stagingPath, string key)
+    {
+        var final = PathFor(key);
+        var link = new FileInfo(final);
+        if (link.Exists && link.LinkTarget is null)
+        {
+            DeleteQuietly(stagingPath);
+            return;
+        }
+
+        if (link.LinkTarget is not null)
+        {
+            _logger.LogWarning("Replacing symbolic link {Path} with the blob it stands in for", final);
+            File.Delete(final);
+        }
+
+        var folder = Path.GetDirectoryName(final)!;
+        EnsureFolder(folder);
+        try
+        {
+            File.Move(stagingPath, final, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(final))
+        {
+            // Another upload of the same bytes got there first.
+            DeleteQuietly(stagingPath);
+            return;
+        }
+
+        Durability.FsyncDirectory(folder);
+    }
+
+    private void EnsureFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(folder)!;
+        var parentIsNew = !Directory.Exists(parent);
+        Directory.CreateDirectory(folder);
+        if (parentIsNew)
+        {
+            Durability.FsyncDirectory(_root);
+        }
+
+        Durability.FsyncDirectory(parent);
+    }
+
+    private void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(exception, "Could not delete staging file {Path}", path);
+        }
+    }
+
+    private sealed class FileSystemStagedBlob(FileSystemBlobStore store, string path) : StagedBlob
+    {
+        private bool _done;
+
+        public override Task CommitAsync(CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Commit(path, Sha256);
+            _done = true;
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            if (!_done)
+            {
+                _done = true;
+                store.DeleteQuietly(path);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,509 @@
+using System.Globalization;
+using System.Text.Json;
+using Attache.Core;
+using Attache.Core.Documents;
+using Attache.Core.Files;
+using Attache.Core.Ports;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Attache.Storage.Metadata.Sqlite;
+
+/// <summary>
+/// <see cref="IMetadataStore"/> on one SQLite file in WAL mode with synchronous=FULL, so a committed write survives a
+/// power cut. Times are stored as fixed-width ISO-8601 UTC text, which sorts and round-trips to the tick.
+/// </summary>
+public sealed class SqliteMetadataStore : IMetadataStore
+{
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    private const int UniqueViolation = 2067;
+    private const int PrimaryKeyViolation = 1555;
+
+    private const string DocumentColumns =
+        "id, kind, title, owner, state, folder, properties, attributes, acl, source_url, created, modified, deleted";
+
+    private const string FileColumns =
+        "id, document_id, slot, idx, file_name, media_type, state, current_version, size, sha256, md5, has_thumbnail, created, modified, removed";
+
+    private const string VersionColumns =
+        "file_id, number, size, sha256, md5, file_name, media_type, created, created_by";
+
+    private readonly string _connectionString;
+    private readonly ILogger<SqliteMetadataStore> _logger;
+
+    public SqliteMetadataStore(string connectionString, ILogger<SqliteMetadataStore> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _connectionString = new SqliteConnectionStringBuilder(connectionString).ToString();
+        _logger = logger;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(_connectionString);
+        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:"
+            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
+        {
+            var mode = await wal.ExecuteScalarAsync(cancellationToken) as string;
+            _logger.LogDebug("SQLite journal mode is {Mode}", mode);
+        }
+
+        await using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied TEXT NOT NULL);"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        while (true)
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var current = await SchemaVersionAsync(connection, transaction, cancellationToken);
+            if (current > SqliteMigrations.Scripts.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The metadata database '{builder.DataSource}' has schema version {current}, but this build of Attache knows "
+                    + $"versions up to {SqliteMigrations.Scripts.Count}. Run a newer Attache, or restore a backup made for this version.");
+            }
+
+            if (current == SqliteMigrations.Scripts.Count)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+
+            await using (var migrate = Command(connection, SqliteMigrations.Scripts[(int)current], transaction))
+            {
+                await migrate.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var record = Command(connection, "INSERT INTO schema_version (version, applied) VALUES (@version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));", transaction))
+            {
+                record.Parameters.AddWithValue("@version", current + 1);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            _logger.LogInformation("Migrated the metadata database to schema version {Version}", current + 1);
+        }
+    }
+
+    public async Task<Document?> FindDocumentAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {DocumentColumns} FROM documents WHERE id = @id;");
+        command.Parameters.AddWithValue("@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDocument(reader) : null;
+    }
+
+    public async Task<bool> TryCreateDocumentAsync(Document document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            INSERT INTO documents ({DocumentColumns})
+            VALUES (@id, @kind, @title, @owner, @state, @folder, @properties, @attributes, @acl, @source_url, @created, @modified, @deleted)
+            ON CONFLICT (id) DO NOTHING;
+            """);
+        BindDocument(command, document);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> UpdateDocumentAsync(Document document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            UPDATE documents
+            SET kind = @kind, title = @title, owner = @owner, state = @state, folder = @folder, properties = @properties,
+                attributes = @attributes, acl = @acl, source_url = @source_url, created = @created, modified = @modified,
+                deleted = @deleted
+            WHERE id = @id;
+            """);
+        BindDocument(command, document);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<Document>> ListDocumentsAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var conditions = new List<string>();
+        AddFilter("kind", query.Kind);
+        AddFilter("owner", query.Owner);
+        AddFilter("state", query.State);
+        AddFilter("folder", query.Folder);
+        if (!query.IncludeDeleted)
+        {
+            conditions.Add("deleted IS NULL");
+        }
+
+        if (query.After is not null)
+        {
+            conditions.Add("id > @after COLLATE BINARY");
+            command.Parameters.AddWithValue("@after", query.After);
+        }
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        command.CommandText = $"SELECT {DocumentColumns} FROM documents {where} ORDER BY id COLLATE BINARY LIMIT @limit;";
+        command.Parameters.AddWithValue("@limit", query.Limit);
+
+        var documents = new List<Document>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            documents.Add(ReadDocument(reader));
+        }
+
+        return documents;
+
+        void AddFilter(string column, string? value)
+        {
+            if (value is not null)
+            {
+                conditions.Add($"{column} = @{column}");
+                command.Parameters.AddWithValue($"@{column}", value);
+            }
+        }
+    }
+
+    public async Task<string> NextFileIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "UPDATE sequences SET value = value + 1 WHERE name = 'file_id' RETURNING value;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The file id sequence is missing; was the metadata store initialized?");
+        }
+
+        return reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
+    }
+
+    public async Task<StoredFile?> FindFileAsync(string fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {FileColumns} FROM files WHERE id = @id;");
+        command.Parameters.AddWithValue("@id", fileId);
+        return (await ReadFilesAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<StoredFile?> FindFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT {FileColumns} FROM files WHERE document_id = @document_id AND slot = @slot AND idx = @idx;");
+        command.Parameters.AddWithValue("@document_id", documentId);
+        command.Parameters.AddWithValue("@slot", slot);
+        command.Parameters.AddWithValue("@idx", index);
+        return (await ReadFilesAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredFile>> ListFilesAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT {FileColumns} FROM files WHERE document_id = @document_id ORDER BY slot COLLATE BINARY, idx;");
+        command.Parameters.AddWithValue("@document_id", documentId);
+        return await ReadFilesAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> SaveFileAsync(StoredFile file, FileVersion? newVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (newVersion is not null && newVersion.FileId != file.Id)
+        {
+            throw new ArgumentException($"Version of file '{newVersion.FileId}' given with file '{file.Id}'.", nameof(newVersion));
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        try
+        {
+            await using (var upsert = Command(connection, $"""
+                INSERT INTO files ({FileColumns})
+                VALUES (@id, @document_id, @slot, @idx, @file_name, @media_type, @state, @current_version, @size, @sha256, @md5,
+                        @has_thumbnail, @created, @modified, @removed)
+                ON CONFLICT (id) DO UPDATE SET
+                    document_id = excluded.document_id, slot = excluded.slot, idx = excluded.idx,
+                    file_name = excluded.file_name, media_type = excluded.media_type, state = excluded.state,
+                    current_version = excluded.current_version, size = excluded.size, sha256 = excluded.sha256,
+                    md5 = excluded.md5, has_thumbnail = excluded.has_thumbnail, created = excluded.created,
+                    modified = excluded.modified, removed = excluded.removed;
+                """, transaction))
+            {
+                BindFile(upsert, file);
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (newVersion is not null)
+            {
+                await using var insert = Command(connection, $"""
+                    INSERT INTO file_versions ({VersionColumns})
+                    VALUES (@file_id, @number, @size, @sha256, @md5, @file_name, @media_type, @created, @created_by);
+                    """, transaction);
+                BindVersion(insert, newVersion);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode is UniqueViolation or PrimaryKeyViolation)
+        {
+            // Another file holds the slot, or a concurrent upload already added this version number.
+            _logger.LogDebug("Not saving file {FileId}: {Reason}", file.Id, exception.Message);
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<FileVersion>> ListVersionsAsync(string fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id ORDER BY number;");
+        command.Parameters.AddWithValue("@file_id", fileId);
+        return await ReadVersionsAsync(command, cancellationToken);
+    }
+
+    public async Task<FileVersion?> FindVersionAsync(string fileId, int number, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id AND number = @number;");
+        command.Parameters.AddWithValue("@file_id", fileId);
+        command.Parameters.AddWithValue("@number", number);
+        return (await ReadVersionsAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<string>> PurgeDocumentContentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+
+        var keys = new List<string>();
+        await using (var collect = Command(connection, """
+            SELECT DISTINCT v.sha256 FROM file_versions v JOIN files f ON f.id = v.file_id
+            WHERE f.document_id = @document_id ORDER BY v.sha256;
+            """, transaction))
+        {
+            collect.Parameters.AddWithValue("@document_id", documentId);
+            await using var reader = await collect.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        await using (var purge = Command(connection, """
+            DELETE FROM file_versions WHERE file_id IN (SELECT id FROM files WHERE document_id = @document_id);
+            UPDATE files SET current_version = NULL, size = 0, sha256 = '', md5 = '', state = @state WHERE document_id = @document_id;
+            """, transaction))
+        {
+            purge.Parameters.AddWithValue("@document_id", documentId);
+            purge.Parameters.AddWithValue("@state", nameof(UploadState.Initial));
+            await purge.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var unreferenced = new List<string>();
+        foreach (var key in keys)
+        {
+            if (!await IsReferencedAsync(connection, transaction, key, cancellationToken))
+            {
+                unreferenced.Add(key);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return unreferenced;
+    }
+
+    public async Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await IsReferencedAsync(connection, null, sha256, cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = Command(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static async Task<long> SchemaVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", transaction);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
+    }
+
+    private static async Task<bool> IsReferencedAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string sha256, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT EXISTS (SELECT 1 FROM file_versions WHERE sha256 = @sha256);", transaction);
+        command.Parameters.AddWithValue("@sha256", sha256);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L) == 1;
+    }
+
+    private static void BindDocument(SqliteCommand command, Document document)
+    {
+        var parameters = command.Parameters;
+        parameters.AddWithValue("@id", document.Id);
+        parameters.AddWithValue("@kind", document.Kind);
+        parameters.AddWithValue("@title", document.Title);
+        parameters.AddWithValue("@owner", document.Owner);
+        parameters.AddWithValue("@state", Nullable(document.State));
+        parameters.AddWithValue("@folder", Nullable(document.Folder));
+        parameters.AddWithValue("@properties", JsonSerializer.Serialize(
+            new Dictionary<string, string>(document.Properties, StringComparer.Ordinal), MetadataJsonContext.Default.DictionaryStringString));
+        parameters.AddWithValue("@attributes", JsonSerializer.Serialize(document.Attributes.ToList(), MetadataJsonContext.Default.ListAttributeDefinition));
+        parameters.AddWithValue("@acl", JsonSerializer.Serialize(document.Acl.ToList(), MetadataJsonContext.Default.ListAclEntry));
+        parameters.AddWithValue("@source_url", Nullable(document.SourceUrl));
+        parameters.AddWithValue("@created", Time(document.Created));
+        parameters.AddWithValue("@modified", Time(document.Modified));
+        parameters.AddWithValue("@deleted", Nullable(Time(document.Deleted)));
+    }
+
+    private static Document ReadDocument(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Kind = reader.GetString(1),
+        Title = reader.GetString(2),
+        Owner = reader.GetString(3),
+        State = NullableString(reader, 4),
+        Folder = NullableString(reader, 5),
+        Properties = JsonSerializer.Deserialize(reader.GetString(6), MetadataJsonContext.Default.DictionaryStringString) ?? [],
+        Attributes = JsonSerializer.Deserialize(reader.GetString(7), MetadataJsonContext.Default.ListAttributeDefinition) ?? [],
+        Acl = JsonSerializer.Deserialize(reader.GetString(8), MetadataJsonContext.Default.ListAclEntry) ?? [],
+        SourceUrl = NullableString(reader, 9),
+        Created = ParseTime(reader.GetString(10)),
+        Modified = ParseTime(reader.GetString(11)),
+        Deleted = NullableTime(reader, 12),
+    };
+
+    private static void BindFile(SqliteCommand command, StoredFile file)
+    {
+        var parameters = command.Parameters;
+        parameters.AddWithValue("@id", file.Id);
+        parameters.AddWithValue("@document_id", file.DocumentId);
+        parameters.AddWithValue("@slot", file.Slot);
+        parameters.AddWithValue("@idx", file.Index);
+        parameters.AddWithValue("@file_name", file.FileName);
+        parameters.AddWithValue("@media_type", file.MediaType);
+        parameters.AddWithValue("@state", file.State.ToString());
+        parameters.AddWithValue("@current_version", file.CurrentVersion is { } version ? version : DBNull.Value);
+        parameters.AddWithValue("@size", file.Size);
+        parameters.AddWithValue("@sha256", file.Sha256);
+        parameters.AddWithValue("@md5", file.Md5);
+        parameters.AddWithValue("@has_thumbnail", file.HasThumbnail ? 1 : 0);
+        parameters.AddWithValue("@created", Time(file.Created));
+        parameters.AddWithValue("@modified", Time(file.Modified));
+        parameters.AddWithValue("@removed", Nullable(Time(file.Removed)));
+    }
+
+    private static async Task<List<StoredFile>> ReadFilesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var files = new List<StoredFile>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            files.Add(ReadFile(reader));
+        }
+
+        return files;
+    }
+
+    private static StoredFile ReadFile(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        DocumentId = reader.GetString(1),
+        Slot = reader.GetString(2),
+        Index = reader.GetInt32(3),
+        FileName = reader.GetString(4),
+        MediaType = reader.GetString(5),
+        State = Enum.Parse<UploadState>(reader.GetString(6)),
+        CurrentVersion = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        Size = reader.GetInt64(8),
+        Sha256 = reader.GetString(9),
+        Md5 = reader.GetString(10),
+        HasThumbnail = reader.GetInt64(11) != 0,
+        Created = ParseTime(reader.GetString(12)),
+        Modified = ParseTime(reader.GetString(13)),
+        Removed = NullableTime(reader, 14),
+    };
+
+    private static void BindVersion(SqliteCommand command, FileVersion version)
+    {
+        var parameters = command.Parameters;
+        parameters.AddWithValue("@file_id", version.FileId);
+        parameters.AddWithValue("@number", version.Number);
+        parameters.AddWithValue("@size", version.Size);
+        parameters.AddWithValue("@sha256", version.Sha256);
+        parameters.AddWithValue("@md5", version.Md5);
+        parameters.AddWithValue("@file_name", version.FileName);
+        parameters.AddWithValue("@media_type", version.MediaType);
+        parameters.AddWithValue("@created", Time(version.Created));
+        parameters.AddWithValue("@created_by", Nullable(version.CreatedBy));
+    }
+
+    private static async Task<List<FileVersion>> ReadVersionsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var versions = new List<FileVersion>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(ReadVersion(reader));
+        }
+
+        return versions;
+    }
+
+    private static FileVersion ReadVersion(SqliteDataReader reader) => new()
+    {
+        FileId = reader.GetString(0),
+        Number = reader.GetInt32(1),
+        Size = reader.GetInt64(2),
+        Sha256 = reader.GetString(3),
+        Md5 = reader.GetString(4),
+        FileName = reader.GetString(5),
+        MediaType = reader.GetString(6),
+        Created = ParseTime(reader.GetString(7)),
+        CreatedBy = NullableString(reader, 8),
+    };
+
+    private static object Nullable(string? value) => value is null ? DBNull.Value : value;
+
+    private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static string? Time(DateTimeOffset? value) => value is { } time ? Time(time) : null;
+
+    private static DateTimeOffset ParseTime(string value) =>
+        DateTimeOffset.ParseExact(value, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ParseTime(reader.GetString(ordinal));
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+
+namespace Attache.Storage;
+
+/// <summary>The <c>Attache</c> configuration section, as far as storage reads it.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Attache";
+
+    /// <summary>Folder of the embedded stores; relative paths are made absolute against the working folder at start.</summary>
+    public string DataPath { get; set; } = "./data";
+
+    public MetadataStorageOptions Metadata { get; set; } = new();
+
+    public BlobStorageOptions Blobs { get; set; } = new();
+
+    public string BlobRoot => Path.Combine(DataPath, "blobs");
+
+    public string MetadataConnectionString =>
+        string.IsNullOrWhiteSpace(Metadata.ConnectionString) ? $"Data Source={Path.Combine(DataPath, "attache.db")}" : Metadata.ConnectionString;
+}
+
+public sealed class MetadataStorageOptions
+{
+    public string Provider { get; set; } = StorageProviders.Sqlite;
+
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class BlobStorageOptions
+{
+    public string Provider { get; set; } = StorageProviders.FileSystem;
+}
+
+public static class StorageProviders
+{
+    public const string Sqlite = "Sqlite";
+    public const string FileSystem = "FileSystem";
+
+    internal const string MetadataKey = "Attache:Metadata:Provider";
+    internal const string BlobsKey = "Attache:Blobs:Provider";
+
+    internal static string Unsupported(string key, string? value, string allowed, string planned) =>
+        string.Equals(value, planned, StringComparison.OrdinalIgnoreCase)
+            ? $"{key} is '{value}', which is not available in this build of Attache. Allowed values: {allowed}."
+            : $"{key} is '{value}'. Allowed values: {allowed}.";
+
+    internal static string UnsupportedMetadata(string? value) => Unsupported(MetadataKey, value, Sqlite, "Postgres");
+
+    internal static string UnsupportedBlobs(string? value) => Unsupported(BlobsKey, value, FileSystem, "S3");
+}
+
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataPath))
+        {
+            failures.Add("Attache:DataPath must name a folder.");
+        }
+
+        if (options.Metadata.Provider != StorageProviders.Sqlite)
+        {
+            failures.Add(StorageProviders.UnsupportedMetadata(options.Metadata.Provider));
+        }
+
+        if (options.Blobs.Provider != StorageProviders.FileSystem)
+        {
+            failures.Add(StorageProviders.UnsupportedBlobs(options.Blobs.Provider));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
