@@ -33,6 +33,8 @@ public sealed class ContentDispositionTests(DownloadFixture fixture) : IClassFix
         Assert.Equal("testcontent", response.Text);
         var header = response.Header("Content-Disposition")!;
         Assert.DoesNotContain(header, c => c < 0x20 || c >= 0x7F);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(header, "filename="));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(header, @"filename\*="));
         Assert.False(response.Headers.ContainsKey("Set-Cookie"));
         var (type, parameters) = Responses.ParseDisposition(header);
         Assert.Equal("attachment", type);

@@ -54,7 +54,7 @@ internal sealed class DownloadHost : IAsyncDisposable
         }
 
         var logs = new LogSink();
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
         var store = new TestBlobStore(localPaths);
         builder.Services.AddSingleton<IBlobStore>(store);
         builder.Services.AddAttacheHttp();

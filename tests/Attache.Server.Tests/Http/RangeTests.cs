@@ -38,6 +38,8 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
             ("bytes=-99999999999999999999", 206, "bytes 0-10/11", Full),
             ("bytes=0-99999999999999999999999999999999", 206, "bytes 0-10/11", Full),
             ("bytes=" + string.Join(",", Enumerable.Repeat("0-", 200)), 200, null, Full),
+            ("bytes=" + string.Join(",", Enumerable.Repeat("0-0", 100)), 206, "bytes 0-0/11", "t"),
+            ("bytes=" + string.Join(",", Enumerable.Repeat("0-0", 101)), 200, null, Full),
             ("bytes=0-3,2-5", 206, "bytes 0-5/11", "testco"),
             ("bytes=3-5,0-3", 206, "bytes 0-5/11", "testco"),
             ("bytes=40-50,2-3", 206, "bytes 2-3/11", "st"),
