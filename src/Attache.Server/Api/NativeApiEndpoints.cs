@@ -8,7 +8,6 @@ using Attache.Core.Principals;
 using Attache.Server.Auth;
 using Attache.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Attache.Server.Api;
 

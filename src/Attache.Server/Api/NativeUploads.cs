@@ -30,7 +30,7 @@ internal static class NativeUploads
             return failure.ToProblem();
         }
 
-        var upload = new UploadRequest(id, slot, indexValue, name, description.MediaType, request.Body, request.ContentLength, description.Checksums);
+        var upload = new UploadRequest(id, slot, indexValue ?? 0, name, description.MediaType, request.Body, request.ContentLength, description.Checksums);
         var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
         return outcome.TryGetValue(out var file, out failure) ? Created(file) : failure.ToProblem();
     }

@@ -51,14 +51,14 @@ public sealed class KestrelUploadTests : IAsyncLifetime
         await SendHalfAndVanishAsync("/v1/documents/doc/files/file?fileName=v.txt");
         await SendHalfAndVanishAsync("/v1/documents/doc/files/other?fileName=new.txt");
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(20);
         string state;
         do
         {
             await Task.Delay(100, NativeApi.Token);
             state = (await (await _client.GetAsync($"/v1/files/{first.Str("id")}", NativeApi.Token)).JsonAsync()).Str("state");
         }
-        while (state != "UploadFromClientToServerFailed" && DateTime.UtcNow < deadline);
+        while (state != "UploadFromClientToServerFailed" && TimeProvider.System.GetUtcNow() < deadline);
 
         Assert.Equal("UploadFromClientToServerFailed", state);
         var versions = await (await _client.GetAsync($"/v1/files/{first.Str("id")}/versions", NativeApi.Token)).JsonAsync();
@@ -67,7 +67,7 @@ public sealed class KestrelUploadTests : IAsyncLifetime
         Assert.Equal(["file"], files.GetProperty("items").EnumerateArray().Select(f => f.Str("slot")));
 
         var staging = Path.Combine(_app.DataPath, "blobs", ".staging");
-        while (Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any() && DateTime.UtcNow < deadline)
+        while (Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any() && TimeProvider.System.GetUtcNow() < deadline)
         {
             await Task.Delay(100, NativeApi.Token);
         }
