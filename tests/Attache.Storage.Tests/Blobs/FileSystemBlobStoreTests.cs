@@ -77,6 +77,19 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract, IDisposable
         Assert.Equal("elsewhere", await File.ReadAllTextAsync(secret, Token));
     }
 
+    [Theory]
+    [InlineData(0, 11)]
+    [InlineData(10, 2)]
+    [InlineData(11, 1)]
+    [InlineData(-1, 1)]
+    [InlineData(0, -1)]
+    public async Task A_range_outside_the_blob_is_refused(long offset, long length)
+    {
+        var key = await StoreAsync("testcontent"u8.ToArray()[..10]);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.OpenReadAsync(key, offset, length, Token));
+    }
+
     [Fact]
     public async Task The_sweep_removes_staging_files_left_by_a_crash()
     {
