@@ -44,6 +44,15 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract, IDisposable
         Assert.Null(_store.TryGetLocalPath(key));
     }
 
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("/etc/passwd")]
+    [InlineData("ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789")]
+    public void Keys_that_are_not_lower_case_sha256_hex_have_no_local_path(string key)
+    {
+        Assert.Throws<ArgumentException>(() => _store.TryGetLocalPath(key));
+    }
+
     [Fact]
     public async Task A_symbolic_link_planted_in_place_of_a_blob_is_not_served()
     {
