@@ -19,6 +19,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     private readonly string _rootPrefix;
     private readonly string _staging;
     private readonly ILogger<FileSystemBlobStore> _logger;
+    private volatile bool _rootIsDurable;
 
     public FileSystemBlobStore(string root, ILogger<FileSystemBlobStore> logger)
     {
@@ -35,7 +36,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
-        Directory.CreateDirectory(_staging);
+        EnsureRoot();
         var path = Path.Combine(_staging, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + PartialExtension);
 
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -234,6 +235,26 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
 
         Durability.FsyncDirectory(folder);
+    }
+
+    /// <summary>Creates the root and staging folders, making a new root's own entry durable before any blob lands in it.</summary>
+    private void EnsureRoot()
+    {
+        if (_rootIsDurable)
+        {
+            Directory.CreateDirectory(_staging);
+            return;
+        }
+
+        var rootIsNew = !Directory.Exists(_root);
+        Directory.CreateDirectory(_staging);
+        if (rootIsNew)
+        {
+            Durability.FsyncDirectory(Path.GetDirectoryName(_root)!);
+        }
+
+        Durability.FsyncDirectory(_root);
+        _rootIsDurable = true;
     }
 
     private void EnsureFolder(string folder)

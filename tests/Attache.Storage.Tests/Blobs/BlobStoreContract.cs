@@ -78,6 +78,30 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Concurrent_commits_of_the_same_bytes_keep_one_blob()
+    {
+        var content = Bytes(200_000, seed: 12);
+
+        var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => StoreAsync(content), Token)));
+
+        Assert.Single(keys.Distinct());
+        Assert.Equal(1, await CountStoredObjectsAsync());
+        Assert.Equal(content, await ReadAllAsync(keys[0], 0, content.Length));
+    }
+
+    [Fact]
+    public async Task A_cancelled_upload_leaves_nothing_behind()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Store.StageAsync(new MemoryStream(Bytes(1000, seed: 13)), NoLimit, cancellation.Token));
+
+        Assert.Equal(0, await CountStoredObjectsAsync());
+    }
+
+    [Fact]
     public async Task Disposing_without_commit_leaves_nothing_behind()
     {
         var content = Bytes(1000, seed: 2);
@@ -215,7 +239,6 @@ public abstract class BlobStoreContract
         await Assert.ThrowsAsync<ArgumentException>(() => Store.OpenReadAsync(key, 0, 0, Token));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.ExistsAsync(key, Token));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(key, Token));
-        Assert.Throws<ArgumentException>(() => Store.TryGetLocalPath(key));
         Assert.Equal(0, await CountStoredObjectsAsync());
     }
 

@@ -44,6 +44,15 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract, IDisposable
         Assert.Null(_store.TryGetLocalPath(key));
     }
 
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("/etc/passwd")]
+    [InlineData("ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789")]
+    public void Keys_that_are_not_lower_case_sha256_hex_have_no_local_path(string key)
+    {
+        Assert.Throws<ArgumentException>(() => _store.TryGetLocalPath(key));
+    }
+
     [Fact]
     public async Task A_symbolic_link_planted_in_place_of_a_blob_is_not_served()
     {
@@ -75,6 +84,19 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract, IDisposable
         Assert.Null(new FileInfo(path).LinkTarget);
         Assert.Equal(content, await ReadAllAsync(key, 0, content.Length));
         Assert.Equal("elsewhere", await File.ReadAllTextAsync(secret, Token));
+    }
+
+    [Theory]
+    [InlineData(0, 11)]
+    [InlineData(10, 2)]
+    [InlineData(11, 1)]
+    [InlineData(-1, 1)]
+    [InlineData(0, -1)]
+    public async Task A_range_outside_the_blob_is_refused(long offset, long length)
+    {
+        var key = await StoreAsync("testcontent"u8.ToArray()[..10]);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.OpenReadAsync(key, offset, length, Token));
     }
 
     [Fact]

@@ -132,6 +132,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
     public async Task<IReadOnlyList<Document>> ListDocumentsAsync(DocumentQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var conditions = new List<string>();
