@@ -48,6 +48,13 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>Every file under the blob folder, staging files included.</summary>
+    public IEnumerable<string> BlobFiles()
+    {
+        var root = Path.Combine(DataPath, "blobs");
+        return Directory.Exists(root) ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories) : [];
+    }
+
     /// <summary>A client that authenticates as the admin.</summary>
     public HttpClient CreateAdminClient()
     {

@@ -127,7 +127,7 @@ public sealed class FileEndpointTests : IAsyncLifetime
         await _client.UploadAsync("doc", content, "a.bin", slot: "a");
         await _client.UploadAsync("doc", content, "b.bin", slot: "b");
 
-        var blobs = Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories)
+        var blobs = _app.BlobFiles()
             .Where(path => !path.Contains(".staging", StringComparison.Ordinal)).ToList();
         Assert.Single(blobs);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), Path.GetFileName(blobs[0]));
@@ -149,7 +149,7 @@ public sealed class FileEndpointTests : IAsyncLifetime
         Assert.Equal("ChecksumVerificationOnServerSideMismatch", file.Str("state"));
         using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
         Assert.Equal("ChecksumVerificationOnServerSideMismatch", (await download.ProblemAsync(HttpStatusCode.Conflict)).Str("state"));
-        Assert.False(Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Any());
+        Assert.False(_app.BlobFiles().Any());
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class FileEndpointTests : IAsyncLifetime
 
         var files = await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync();
         Assert.Equal(0, files.GetProperty("items").GetArrayLength());
-        Assert.False(Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Any());
+        Assert.False(_app.BlobFiles().Any());
     }
 
     [Fact]
@@ -309,7 +309,7 @@ public sealed class FileEndpointTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
         }
 
-        var blobs = Directory.EnumerateFiles(Path.Combine(_app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        var blobs = _app.BlobFiles().Select(Path.GetFileName).ToList();
         Assert.Equal([Convert.ToHexStringLower(SHA256.HashData(shared))], blobs);
         Assert.Equal(shared, await _client.GetByteArrayAsync($"/v1/files/{otherFile.Str("id")}/content", NativeApi.Token));
         using var gone = await _client.GetAsync($"/v1/files/{ownFile.Str("id")}/content", NativeApi.Token);

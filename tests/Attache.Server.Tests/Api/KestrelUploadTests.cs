@@ -94,7 +94,7 @@ public sealed class KestrelUploadTests : IAsyncLifetime
         using var content = new StreamContent(new PatternStream(300_000, seed: 1));
         using var response = await client.PutAsync("/v1/documents/doc/files/file?fileName=x.bin", content, NativeApi.Token);
         await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.False(Directory.EnumerateFiles(Path.Combine(app.DataPath, "blobs"), "*", SearchOption.AllDirectories).Any());
+        Assert.False(app.BlobFiles().Any());
     }
 
     private async Task SendHalfAndVanishAsync(string path)
