@@ -30,9 +30,17 @@ internal static class NativeUploads
             return failure.ToProblem();
         }
 
-        var upload = new UploadRequest(id, slot, indexValue ?? 0, name, description.MediaType, request.Body, request.ContentLength, description.Checksums);
-        var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
-        return outcome.TryGetValue(out var file, out failure) ? Created(file) : failure.ToProblem();
+        var body = new ClientBodyStream(request.Body);
+        var upload = new UploadRequest(id, slot, indexValue ?? 0, name, description.MediaType, body, request.ContentLength, description.Checksums);
+        try
+        {
+            var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
+            return outcome.TryGetValue(out var file, out failure) ? Created(file) : failure.ToProblem();
+        }
+        catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Unreadable(exception);
+        }
     }
 
     /// <summary>
@@ -50,40 +58,57 @@ internal static class NativeUploads
             return failure.ToProblem();
         }
 
-        var reader = new MultipartReader(boundaryValue, request.Body);
+        var reader = new MultipartReader(boundaryValue, new ClientBodyStream(request.Body));
         var stored = new List<FileModel>();
-        try
+        while (true)
         {
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            MultipartSection? section;
+            try
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFileDisposition())
-                {
-                    continue;
-                }
-
-                var formName = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                var described = Describe(new HeaderDictionary(section.Headers), section.ContentType, fileName);
-                if (!described.TryGetValue(out var description, out failure))
-                {
-                    return failure.ToProblem();
-                }
-
-                var slot = string.IsNullOrEmpty(formName) ? FileService.DefaultSlot : formName;
-                var upload = new UploadRequest(id, slot, null, fileName, description.MediaType, section.Body, null, description.Checksums);
-                var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
-                if (!outcome.TryGetValue(out var file, out failure))
-                {
-                    return failure.ToProblem();
-                }
-
-                stored.Add(FileModel.From(file));
+                section = await reader.ReadNextSectionAsync(cancellationToken);
             }
-        }
-        catch (Exception exception) when (IsMalformedMultipart(exception, request))
-        {
-            return new Failure.Invalid($"The multipart body is malformed: {exception.Message}", "body").ToProblem();
+            catch (Exception exception) when (exception is InvalidDataException or IOException && exception is not BadHttpRequestException
+                                              && !cancellationToken.IsCancellationRequested)
+            {
+                return Unreadable(exception);
+            }
+
+            if (section is null)
+            {
+                break;
+            }
+
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+            {
+                continue;
+            }
+
+            var formName = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+            var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+            var described = Describe(new HeaderDictionary(section.Headers), section.ContentType, fileName);
+            if (!described.TryGetValue(out var description, out failure))
+            {
+                return failure.ToProblem();
+            }
+
+            var slot = string.IsNullOrEmpty(formName) ? FileService.DefaultSlot : formName;
+            var upload = new UploadRequest(id, slot, null, fileName, description.MediaType, new ClientBodyStream(section.Body), null, description.Checksums);
+            Outcome<StoredFile> outcome;
+            try
+            {
+                outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
+            }
+            catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Unreadable(exception);
+            }
+
+            if (!outcome.TryGetValue(out var file, out failure))
+            {
+                return failure.ToProblem();
+            }
+
+            stored.Add(FileModel.From(file));
         }
 
         if (stored.Count == 0)
@@ -128,13 +153,6 @@ internal static class NativeUploads
         return boundary;
     }
 
-    /// <summary>
-    /// The multipart reader reports bad framing (a missing final boundary, oversized or too many part headers) as
-    /// <see cref="InvalidDataException"/> or <see cref="IOException"/>; a client that went away is not malformed input,
-    /// and Kestrel's own request errors carry their status already.
-    /// </summary>
-    private static bool IsMalformedMultipart(Exception exception, HttpRequest request) =>
-        exception is InvalidDataException or IOException
-        && exception is not BadHttpRequestException
-        && !request.HttpContext.RequestAborted.IsCancellationRequested;
+    private static ProblemHttpResult Unreadable(Exception exception) =>
+        new Failure.Invalid($"The request body is malformed: {exception.Message}", "body").ToProblem();
 }

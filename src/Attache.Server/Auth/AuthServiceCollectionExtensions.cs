@@ -12,6 +12,7 @@ internal static class AuthServiceCollectionExtensions
             var dataPath = Path.GetFullPath(configuration["Attache:DataPath"] ?? "./data");
             return AdminKey.Load(configuration, dataPath, provider.GetRequiredService<ILogger<AdminKey>>());
         });
+        services.AddHostedService<AdminKeyAnnouncer>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();

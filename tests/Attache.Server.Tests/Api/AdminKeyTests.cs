@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Attache.Server.Tests.Api;
+
+public sealed partial class AdminKeyTests
+{
+    [Fact]
+    public async Task A_first_start_without_a_key_prints_one_once_and_keeps_only_its_hash()
+    {
+        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
+        var logs = new LogCollector();
+        await using var logged = app.WithWebHostBuilder(builder =>
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs)));
+        using var anonymous = logged.CreateClient();
+
+        var key = Assert.Single(logs.Messages.Select(m => KeyPattern().Match(m)), m => m.Success).Value;
+        var stored = await File.ReadAllTextAsync(Path.Combine(app.DataPath, "admin-key.sha256"), NativeApi.Token);
+        Assert.DoesNotContain(key, stored, StringComparison.Ordinal);
+        Assert.Equal(64, stored.Trim().Length);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await anonymous.SendAsync(request, NativeApi.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        await using var restarted = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Attache:DataPath", app.DataPath);
+            builder.UseSetting("Attache:AdminApiKey", "");
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new LogCollector()));
+        });
+        using var again = restarted.CreateClient();
+        using var second = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
+        second.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        Assert.Equal(HttpStatusCode.OK, (await again.SendAsync(second, NativeApi.Token)).StatusCode);
+        Assert.Single(logs.Messages, m => KeyPattern().IsMatch(m));
+    }
+
+    [GeneratedRegex("atk_[A-Za-z0-9_-]{43}")]
+    private static partial Regex KeyPattern();
+
+    private sealed class LogCollector : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
+    }
+}
