@@ -38,6 +38,17 @@ public sealed class ProtocolAbuseTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_json_body_over_8_MiB_is_413()
+    {
+        using var client = _app.CreateAdminClient();
+        using var content = new StringContent("{\"title\":\"" + new string('x', 9 * 1024 * 1024) + "\"}", Encoding.UTF8, "application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/documents") { Content = content };
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request, NativeApi.Token);
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
     private async Task<string> SendRawAsync(string request)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
