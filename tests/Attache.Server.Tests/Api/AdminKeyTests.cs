@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -14,12 +13,12 @@ public sealed partial class AdminKeyTests
     public async Task A_first_start_without_a_key_prints_one_once_and_keeps_only_its_hash()
     {
         await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
-        var logs = new LogCollector();
+        var logs = new Http.LogSink();
         await using var logged = app.WithWebHostBuilder(builder =>
             builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs)));
         using var anonymous = logged.CreateClient();
 
-        var key = Assert.Single(logs.Messages.Select(m => KeyPattern().Match(m)), m => m.Success).Value;
+        var key = Assert.Single(logs.Entries.Select(e => KeyPattern().Match(e.Message)), m => m.Success).Value;
         var stored = await File.ReadAllTextAsync(Path.Combine(app.DataPath, "admin-key.sha256"), NativeApi.Token);
         Assert.DoesNotContain(key, stored, StringComparison.Ordinal);
         Assert.Equal(64, stored.Trim().Length);
@@ -33,34 +32,15 @@ public sealed partial class AdminKeyTests
         {
             builder.UseSetting("Attache:DataPath", app.DataPath);
             builder.UseSetting("Attache:AdminApiKey", "");
-            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new LogCollector()));
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new Http.LogSink()));
         });
         using var again = restarted.CreateClient();
         using var second = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
         second.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         Assert.Equal(HttpStatusCode.OK, (await again.SendAsync(second, NativeApi.Token)).StatusCode);
-        Assert.Single(logs.Messages, m => KeyPattern().IsMatch(m));
+        Assert.Single(logs.Entries, e => KeyPattern().IsMatch(e.Message));
     }
 
     [GeneratedRegex("atk_[A-Za-z0-9_-]{43}")]
     private static partial Regex KeyPattern();
-
-    private sealed class LogCollector : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Enqueue(formatter(state, exception));
-
-        public void Dispose()
-        {
-        }
-    }
 }

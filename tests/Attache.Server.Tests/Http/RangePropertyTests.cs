@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace Attache.Server.Tests.Http;
+
+/// <summary>
+/// Random valid range sets over blobs of boundary sizes, checked against a small model of RFC 9110 §14: the status,
+/// every part's Content-Range and every byte must match, on both the local-file and the streamed path.
+/// </summary>
+public sealed class RangePropertyTests(DownloadFixture fixture) : IClassFixture<DownloadFixture>
+{
+    private static readonly int[] Sizes = [1, 2, 4095, 4096, 4097, 65535, 65536, 65537, 1024 * 1024 + 1];
+
+    [Theory]
+    [InlineData("local", 1)]
+    [InlineData("streamed", 2)]
+    public async Task Random_range_sets_return_exactly_the_model_s_bytes(string hostName, int seed)
+    {
+        var host = fixture.Host(hostName);
+        var random = new Random(seed);
+        var contents = new Dictionary<int, byte[]>();
+        foreach (var size in Sizes)
+        {
+            contents[size] = new byte[size];
+            random.NextBytes(contents[size]);
+            host.Add($"prop-{size}", contents[size]);
+        }
+
+        for (var i = 0; i < 400; i++)
+        {
+            var size = Sizes[random.Next(Sizes.Length)];
+            var specs = Enumerable.Range(0, random.Next(1, 4)).Select(_ => RandomSpec(random, size)).ToList();
+            var header = "bytes=" + string.Join(",", specs.Select(s => s.Text));
+            var response = await host.RawAsync("GET", $"/blob/prop-{size}", ("Range", header));
+            var context = $"size {size}, Range: {header}";
+
+            var expected = Model(specs, size);
+            if (expected.Count == 0)
+            {
+                Assert.True(416 == response.Status, context);
+                Assert.Equal($"bytes */{size}", response.Header("Content-Range"));
+                continue;
+            }
+
+            Assert.True(206 == response.Status, context);
+            var content = contents[size];
+            if (expected.Count == 1)
+            {
+                var (first, last) = expected[0];
+                Assert.Equal($"bytes {first}-{last}/{size}", response.Header("Content-Range"));
+                Assert.True(content.AsSpan(first, last - first + 1).SequenceEqual(response.Body), context);
+                continue;
+            }
+
+            var parts = await Responses.PartsAsync(response.Body, MediaTypeHeaderValue.Parse(response.Header("Content-Type")!));
+            var actual = parts.Select(p => p.ContentRange).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(expected.Select(r => $"bytes {r.First}-{r.Last}/{size}").Order(StringComparer.Ordinal), actual);
+            foreach (var (_, contentRange, bytes) in parts)
+            {
+                var range = contentRange!;
+                var bounds = range["bytes ".Length..range.IndexOf('/', StringComparison.Ordinal)].Split('-');
+                var first = int.Parse(bounds[0], CultureInfo.InvariantCulture);
+                Assert.True(content.AsSpan(first, bytes.Length).SequenceEqual(bytes), context);
+            }
+        }
+    }
+
+    private sealed record Spec(string Text, long? First, long? Last, long? Suffix);
+
+    private static Spec RandomSpec(Random random, int size)
+    {
+        var first = random.Next(0, size + size / 4 + 2);
+        return random.Next(3) switch
+        {
+            0 => new Spec($"{first}-", first, null, null),
+            1 => RandomSuffix(random, size),
+            _ => RandomClosed(random, first, size),
+        };
+    }
+
+    private static Spec RandomSuffix(Random random, int size)
+    {
+        var suffix = random.Next(0, size + 2);
+        return new Spec($"-{suffix}", null, null, suffix);
+    }
+
+    private static Spec RandomClosed(Random random, int first, int size)
+    {
+        var last = first + random.Next(0, Math.Max(1, size / 3));
+        return new Spec($"{first}-{last}", first, last, null);
+    }
+
+    /// <summary>Satisfiable ranges, overlapping ones merged (adjacent ones kept apart), ordered by start.</summary>
+    private static List<(int First, int Last)> Model(List<Spec> specs, int size)
+    {
+        var ranges = new List<(int First, int Last)>();
+        foreach (var spec in specs)
+        {
+            if (spec.Suffix is { } suffix)
+            {
+                if (suffix > 0)
+                {
+                    ranges.Add(((int)Math.Max(0, size - suffix), size - 1));
+                }
+            }
+            else if (spec.First < size)
+            {
+                ranges.Add(((int)spec.First!.Value, (int)Math.Min(spec.Last ?? size - 1, size - 1)));
+            }
+        }
+
+        var merged = new List<(int First, int Last)>();
+        foreach (var range in ranges.OrderBy(r => r.First))
+        {
+            if (merged.Count > 0 && range.First <= merged[^1].Last)
+            {
+                merged[^1] = (merged[^1].First, Math.Max(merged[^1].Last, range.Last));
+            }
+            else
+            {
+                merged.Add(range);
+            }
+        }
+
+        return merged;
+    }
+}
