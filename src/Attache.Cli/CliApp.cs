@@ -16,12 +16,19 @@ internal static class CliApp
     /// <summary>Builds the command tree; <paramref name="connect"/> makes the client for a server address and key.</summary>
     public static RootCommand Build(Func<Uri, string?, AttacheClient> connect)
     {
-        var server = new Option<Uri>("--server")
+        var server = new Option<string>("--server")
         {
             Description = $"Attache's address (default: ${ServerVariable}, else http://127.0.0.1:8080)",
             Recursive = true,
-            DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } url ? url : "http://127.0.0.1:8080"),
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } url ? url : "http://127.0.0.1:8080",
         };
+        server.Validators.Add(result =>
+        {
+            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                result.AddError("--server must be an absolute http or https URL, such as http://127.0.0.1:8080");
+            }
+        });
         var apiKey = new Option<string?>("--api-key")
         {
             Description = $"API key (default: ${ApiKeyVariable})",
@@ -36,12 +43,12 @@ internal static class CliApp
         root.Subcommands.Add(DownloadCommand(Client));
         return root;
 
-        AttacheClient Client(ParseResult parsed) => connect(parsed.GetRequiredValue(server), parsed.GetValue(apiKey));
+        AttacheClient Client(ParseResult parsed) => connect(new Uri(parsed.GetRequiredValue(server)), parsed.GetValue(apiKey));
     }
 
     public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
