@@ -119,6 +119,12 @@ internal static class NativeUploads
             return new Failure.Invalid("POST a multipart/form-data body, or PUT the raw bytes to /files/{slot}.", "Content-Type");
         }
 
+        return Boundary(parsed);
+    }
+
+    /// <summary>The boundary of a <c>multipart/form-data</c> media type, checked for length.</summary>
+    internal static Outcome<string> Boundary(MediaTypeHeaderValue parsed)
+    {
         var boundary = HeaderUtilities.RemoveQuotes(parsed.Boundary).Value;
         if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > MaxBoundaryLength)
         {
@@ -133,7 +139,7 @@ internal static class NativeUploads
     /// <see cref="InvalidDataException"/> or <see cref="IOException"/>; a client that went away is not malformed input,
     /// and Kestrel's own request errors carry their status already.
     /// </summary>
-    private static bool IsMalformedMultipart(Exception exception, HttpRequest request) =>
+    internal static bool IsMalformedMultipart(Exception exception, HttpRequest request) =>
         exception is InvalidDataException or IOException
         && exception is not BadHttpRequestException
         && !request.HttpContext.RequestAborted.IsCancellationRequested;
