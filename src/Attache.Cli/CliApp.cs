@@ -41,6 +41,7 @@ internal static class CliApp
         root.Options.Add(apiKey);
         root.Subcommands.Add(UploadCommand(Client));
         root.Subcommands.Add(DownloadCommand(Client));
+        root.Subcommands.Add(ImportCommand(Client));
         return root;
 
         AttacheClient Client(ParseResult parsed) => connect(new Uri(parsed.GetRequiredValue(server)), parsed.GetValue(apiKey));
@@ -128,6 +129,20 @@ internal static class CliApp
             {
                 File.Delete(partial);
             }
+        });
+        return command;
+    }
+
+    private static Command ImportCommand(Func<ParseResult, AttacheClient> client)
+    {
+        var manifest = new Argument<FileInfo>("manifest") { Description = "The import manifest (JSON); path contents are relative to it" };
+
+        var command = new Command("import", "Import documents and files from a manifest, idempotently (admin only)") { manifest };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var report = await client(parsed).ImportAsync(parsed.GetRequiredValue(manifest), cancellationToken);
+            await parsed.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(report, Pretty));
+            return 0;
         });
         return command;
     }

@@ -124,6 +124,48 @@ public sealed class AttacheClient
         return new DownloadedFile(fileName, response.Content.Headers.ContentType?.ToString(), length, sha256);
     }
 
+    /// <summary>
+    /// Imports the manifest at <paramref name="manifest"/> (DESIGN §4) as an administrator. Each <c>path</c> content is
+    /// resolved against the manifest's folder and streamed from disk as its own part; a path that is absolute, leads out
+    /// of that folder, or does not exist is refused before anything is sent (<see cref="AttacheException"/> names each).
+    /// A manifest the server refuses throws <see cref="AttacheException"/> with every error in
+    /// <see cref="AttacheException.Errors"/>.
+    /// </summary>
+    public async Task<AttacheImportReport> ImportAsync(FileInfo manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var json = await File.ReadAllBytesAsync(manifest.FullName, cancellationToken).ConfigureAwait(false);
+        var folder = manifest.DirectoryName ?? Directory.GetCurrentDirectory();
+        var (resolved, refused) = ManifestPaths.Resolve(folder, ManifestPaths.Find(json));
+        if (refused.Count > 0)
+        {
+            throw new AttacheException(
+                $"The manifest {manifest.FullName} refers to files that will not be sent:{Environment.NewLine}  "
+                + string.Join(Environment.NewLine + "  ", refused));
+        }
+
+        using var form = new MultipartFormDataContent();
+        var manifestPart = new ByteArrayContent(json);
+        manifestPart.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        form.Add(manifestPart, "manifest");
+        foreach (var (path, full) in resolved)
+        {
+            var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var part = new StreamContent(stream, 128 * 1024);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = Quote(path) };
+            part.Headers.ContentLength = stream.Length;
+            form.Add(part);
+        }
+
+        using var response = await _http.PostAsync("v1/import", form, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<AttacheImportReport>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A multipart form name as an RFC 7230 quoted string, so that the server reads back the path exactly.</summary>
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
@@ -147,6 +189,6 @@ public sealed class AttacheClient
         {
         }
 
-        throw new AttacheException(response.StatusCode, problem?.Title ?? response.ReasonPhrase, problem?.Detail);
+        throw new AttacheException(response.StatusCode, problem?.Title ?? response.ReasonPhrase, problem?.Detail, problem?.Errors);
     }
 }

@@ -20,11 +20,18 @@ public sealed class AttacheException : Exception
     }
 
     public AttacheException(HttpStatusCode status, string? title, string? detail)
-        : base($"{(int)status} {title ?? status.ToString()}: {detail}")
+        : this(status, title, detail, null)
+    {
+    }
+
+    public AttacheException(HttpStatusCode status, string? title, string? detail, IReadOnlyList<AttacheProblemError>? errors)
+        : base($"{(int)status} {title ?? status.ToString()}: {detail}"
+            + string.Concat((errors ?? []).Select(e => $"{Environment.NewLine}  {e.Path}: {e.Message}")))
     {
         Status = status;
         Title = title;
         Detail = detail;
+        Errors = errors ?? [];
     }
 
     public HttpStatusCode Status { get; }
@@ -32,4 +39,7 @@ public sealed class AttacheException : Exception
     public string? Title { get; }
 
     public string? Detail { get; }
+
+    /// <summary>Each error of a refused import manifest, with its JSON path; empty for other refusals.</summary>
+    public IReadOnlyList<AttacheProblemError> Errors { get; } = [];
 }

@@ -43,4 +43,18 @@ public sealed record AttacheFile(
 /// <summary>What a download wrote, as the server described it.</summary>
 public sealed record DownloadedFile(string? FileName, string? MediaType, long Length, string Sha256);
 
-internal sealed record ProblemBody(string? Title, string? Detail);
+/// <summary>What an import changed; unchanged documents and files were left exactly as they were.</summary>
+public sealed record AttacheImportReport(
+    int DocumentsCreated,
+    int DocumentsUpdated,
+    int DocumentsUnchanged,
+    int FilesCreated,
+    int FilesWithNewVersion,
+    int FilesUpdated,
+    int FilesUnchanged,
+    long BytesStored);
+
+/// <summary>One error of a refused manifest: where (a JSON path such as <c>$.documents[0].id</c>) and what.</summary>
+public sealed record AttacheProblemError(string Path, string Message);
+
+internal sealed record ProblemBody(string? Title, string? Detail, IReadOnlyList<AttacheProblemError>? Errors);

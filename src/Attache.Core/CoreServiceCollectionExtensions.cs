@@ -1,6 +1,7 @@
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
+using Attache.Core.Import;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,6 +17,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
+        services.AddSingleton<ImportService>();
         return services;
     }
 }

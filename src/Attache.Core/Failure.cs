@@ -1,3 +1,5 @@
+using Attache.Core.Import;
+
 namespace Attache.Core;
 
 /// <summary>The closed set of expected failures a core operation can answer with.</summary>
@@ -12,6 +14,9 @@ public abstract record Failure(string Message)
 
     /// <summary>The caller's input is malformed; <paramref name="Field"/> names the offending part.</summary>
     public sealed record Invalid(string Message, string Field) : Failure(Message);
+
+    /// <summary>An import manifest broke rules in one or more places; <paramref name="Errors"/> lists every one.</summary>
+    public sealed record InvalidManifest(string Message, IReadOnlyList<ManifestError> Errors) : Failure(Message);
 
     public sealed record Conflict(string Message) : Failure(Message);
 

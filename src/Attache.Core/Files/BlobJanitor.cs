@@ -31,6 +31,39 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDi
         }
     }
 
+    /// <summary>
+    /// Commits every staged blob and runs <paramref name="record"/> once while no purge can run. When it answers false,
+    /// the blobs that no version refers to are deleted again.
+    /// </summary>
+    public async Task<bool> CommitAllAsync(IReadOnlyCollection<StagedBlob> staged, Func<Task<bool>> record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var blob in staged)
+            {
+                await blob.CommitAsync(cancellationToken);
+            }
+
+            if (await record())
+            {
+                return true;
+            }
+
+            foreach (var key in staged.Select(b => b.Sha256).Distinct(StringComparer.Ordinal))
+            {
+                await DeleteIfUnreferencedAsync(key);
+            }
+
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async Task PurgeDocumentAsync(string documentId, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);

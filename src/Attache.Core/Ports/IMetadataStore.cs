@@ -1,5 +1,6 @@
 using Attache.Core.Documents;
 using Attache.Core.Files;
+using Attache.Core.Import;
 
 namespace Attache.Core.Ports;
 
@@ -39,6 +40,15 @@ public interface IMetadataStore
     /// False (and nothing written) when another file already holds the same document, slot and index.
     /// </summary>
     Task<bool> SaveFileAsync(StoredFile file, FileVersion? newVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a whole import in one transaction: inserts or replaces each document by id, then inserts or replaces each
+    /// file by id and adds its new version, if any. A file id that is a plain positive integer (<c>1256</c>, not
+    /// <c>01256</c>) raises the sequence behind <see cref="NextFileIdAsync"/> to at least that number, in the same
+    /// transaction, so that it is never handed out again. False (and nothing written) when a file's document, slot and
+    /// index are held by another file or a version number is taken; a file of a missing document is an exception.
+    /// </summary>
+    Task<bool> ImportAsync(ImportBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Versions of a file, oldest first.</summary>
     Task<IReadOnlyList<FileVersion>> ListVersionsAsync(string fileId, CancellationToken cancellationToken);

@@ -32,6 +32,8 @@ internal static class NativeApiEndpoints
         api.MapPut("/documents/{id}/files/{slot}", NativeUploads.UploadRawAsync);
         api.MapPut("/documents/{id}/files/{slot}/{index}", NativeUploads.UploadRawAsync);
 
+        api.MapImport();
+
         api.MapGet("/files/{id}", GetFileAsync);
         api.MapDelete("/files/{id}", RemoveFileAsync);
         api.MapMethods("/files/{id}/content", [HttpMethods.Get, HttpMethods.Head], DownloadAsync);

@@ -14,6 +14,7 @@ internal static class NativeErrors
             Failure.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden"),
             Failure.NotReady => (StatusCodes.Status409Conflict, "Not ready"),
             Failure.Invalid => (StatusCodes.Status400BadRequest, "Invalid request"),
+            Failure.InvalidManifest => (StatusCodes.Status400BadRequest, "Invalid manifest"),
             Failure.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             Failure.Gone => (StatusCodes.Status410Gone, "Gone"),
             Failure.TooLarge => (StatusCodes.Status413PayloadTooLarge, "Too large"),
@@ -24,6 +25,10 @@ internal static class NativeErrors
         var extensions = failure switch
         {
             Failure.Invalid invalid => new Dictionary<string, object?> { ["field"] = invalid.Field },
+            Failure.InvalidManifest manifest => new Dictionary<string, object?>
+            {
+                ["errors"] = manifest.Errors.Select(e => new ManifestErrorModel(e.Path, e.Message)).ToList(),
+            },
             Failure.NotReady notReady => new Dictionary<string, object?> { ["state"] = notReady.State.ToString() },
             Failure.TooLarge tooLarge => new Dictionary<string, object?> { ["limitBytes"] = tooLarge.LimitBytes },
             Failure.ChecksumMismatch mismatch => new Dictionary<string, object?>
@@ -38,3 +43,5 @@ internal static class NativeErrors
         return TypedResults.Problem(failure.Message, statusCode: status, title: title, extensions: extensions);
     }
 }
+
+internal sealed record ManifestErrorModel(string Path, string Message);

@@ -65,10 +65,9 @@ internal static class NativeUploads
             MultipartSection? section;
             try
             {
-                section = await reader.ReadNextSectionAsync(cancellationToken);
+                section = await reader.NextSectionAsync(cancellationToken);
             }
-            catch (Exception exception) when (exception is InvalidDataException or IOException && exception is not BadHttpRequestException
-                                              && !cancellationToken.IsCancellationRequested)
+            catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
             {
                 return Unreadable(exception);
             }
@@ -144,6 +143,12 @@ internal static class NativeUploads
             return new Failure.Invalid("POST a multipart/form-data body, or PUT the raw bytes to /files/{slot}.", "Content-Type");
         }
 
+        return Boundary(parsed);
+    }
+
+    /// <summary>The boundary of a <c>multipart/form-data</c> media type, checked for length.</summary>
+    internal static Outcome<string> Boundary(MediaTypeHeaderValue parsed)
+    {
         var boundary = HeaderUtilities.RemoveQuotes(parsed.Boundary).Value;
         if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > MaxBoundaryLength)
         {
@@ -153,6 +158,23 @@ internal static class NativeUploads
         return boundary;
     }
 
-    private static ProblemHttpResult Unreadable(Exception exception) =>
-        new Failure.Invalid($"The request body is malformed: {exception.Message}", "body").ToProblem();
+    internal static ProblemHttpResult Unreadable(ClientBodyException exception) =>
+        new Failure.Invalid(exception.Message, "body").ToProblem();
+
+    /// <summary>
+    /// The next part, with the reader's own complaints about bad framing (a missing final boundary, oversized or too many
+    /// part headers) reported as <see cref="ClientBodyException"/>, like any other unreadable body.
+    /// </summary>
+    internal static async Task<MultipartSection?> NextSectionAsync(this MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException
+                                          && exception is not (BadHttpRequestException or ClientBodyException))
+        {
+            throw new ClientBodyException($"The multipart body is malformed: {exception.Message}", exception);
+        }
+    }
 }

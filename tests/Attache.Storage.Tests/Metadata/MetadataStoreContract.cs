@@ -1,6 +1,7 @@
 using Attache.Core;
 using Attache.Core.Documents;
 using Attache.Core.Files;
+using Attache.Core.Import;
 using Attache.Core.Ports;
 
 namespace Attache.Storage.Tests.Metadata;
@@ -337,6 +338,109 @@ public abstract class MetadataStoreContract
         Assert.NotNull(await Store.FindDocumentAsync("doc", Token));
         Assert.Equal("1", id);
         Assert.Equal("2", await Store.NextFileIdAsync(Token));
+    }
+
+    [Fact]
+    public async Task Importing_inserts_and_replaces_documents_files_and_versions()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("old") with { Title = "before" }, Token);
+        var v1 = NewVersion("f-1", 1, Key('a'));
+        var file = Ready(NewFile("f-1", "new"), v1);
+        var batch = new ImportBatch(
+            [NewDocument("old") with { Title = "after", Modified = T0.AddHours(1) }, NewDocument("new") with { Kind = "message" }],
+            [new ImportedFile(file, v1)]);
+
+        Assert.True(await Store.ImportAsync(batch, Token));
+
+        Assert.Equal("after", (await Store.FindDocumentAsync("old", Token))?.Title);
+        AssertSameDocument(NewDocument("new") with { Kind = "message" }, await Store.FindDocumentAsync("new", Token));
+        AssertSameFile(file, await Store.FindFileAsync("f-1", Token));
+        Assert.Equal([v1], await Store.ListVersionsAsync("f-1", Token));
+
+        var v2 = NewVersion("f-1", 2, Key('b'));
+        var removed = Ready(file, v2) with { Removed = T0.AddDays(1) };
+        Assert.True(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(removed, v2)]), Token));
+
+        AssertSameFile(removed, await Store.FindFileAsync("f-1", Token));
+        Assert.Equal([v1, v2], await Store.ListVersionsAsync("f-1", Token));
+    }
+
+    [Fact]
+    public async Task An_import_whose_last_file_takes_a_held_slot_writes_nothing()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        var held = NewVersion("1", 1, Key('a'));
+        await Store.SaveFileAsync(Ready(NewFile("1", "doc"), held), held, Token);
+        var first = NewVersion("5000", 1, Key('b'));
+        var intruder = NewVersion("7", 1, Key('c'));
+        var batch = new ImportBatch(
+            [NewDocument("new"), NewDocument("doc") with { Title = "changed" }],
+            [new ImportedFile(Ready(NewFile("5000", "new"), first), first), new ImportedFile(Ready(NewFile("7", "doc"), intruder), intruder)]);
+
+        Assert.False(await Store.ImportAsync(batch, Token));
+
+        Assert.Null(await Store.FindDocumentAsync("new", Token));
+        Assert.Equal("", (await Store.FindDocumentAsync("doc", Token))?.Title);
+        Assert.Null(await Store.FindFileAsync("5000", Token));
+        Assert.Null(await Store.FindFileAsync("7", Token));
+        Assert.False(await Store.IsBlobReferencedAsync(Key('b'), Token));
+        Assert.False(await Store.IsBlobReferencedAsync(Key('c'), Token));
+        Assert.Equal("1", (await Store.FindFileInSlotAsync("doc", "file", 0, Token))?.Id);
+        Assert.Equal("1", await Store.NextFileIdAsync(Token));
+    }
+
+    [Fact]
+    public async Task An_import_with_a_taken_version_number_writes_nothing()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        var v1 = NewVersion("1", 1, Key('a'));
+        await Store.SaveFileAsync(Ready(NewFile("1", "doc"), v1), v1, Token);
+        var again = NewVersion("1", 1, Key('b'));
+
+        Assert.False(await Store.ImportAsync(new ImportBatch([NewDocument("other")], [new ImportedFile(Ready(NewFile("1", "doc"), again), again)]), Token));
+
+        Assert.Null(await Store.FindDocumentAsync("other", Token));
+        Assert.Equal([v1], await Store.ListVersionsAsync("1", Token));
+    }
+
+    [Fact]
+    public async Task Imported_plain_numeric_file_ids_raise_the_file_id_sequence()
+    {
+        Assert.Equal("1", await Store.NextFileIdAsync(Token));
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        var batch = new ImportBatch([], [
+            new ImportedFile(NewFile("1256", "doc"), null),
+            new ImportedFile(NewFile("01300", "doc") with { Index = 1 }, null),
+            new ImportedFile(NewFile("9999999999999999999999", "doc") with { Index = 2 }, null),
+            new ImportedFile(NewFile("x2000", "doc") with { Index = 3 }, null),
+            new ImportedFile(NewFile("17", "doc") with { Index = 4 }, null),
+        ]);
+
+        Assert.True(await Store.ImportAsync(batch, Token));
+
+        Assert.Equal("1257", await Store.NextFileIdAsync(Token));
+    }
+
+    [Fact]
+    public async Task Importing_numbers_below_the_sequence_does_not_lower_it()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.NextFileIdAsync(Token);
+        }
+
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        Assert.True(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(NewFile("2", "doc"), null)]), Token));
+
+        Assert.Equal("6", await Store.NextFileIdAsync(Token));
+    }
+
+    [Fact]
+    public async Task An_empty_import_writes_nothing_and_succeeds()
+    {
+        Assert.True(await Store.ImportAsync(new ImportBatch([], []), Token));
+
+        Assert.Empty(await Store.ListDocumentsAsync(new DocumentQuery(IncludeDeleted: true), Token));
     }
 
     protected static Document NewDocument(string id) => new()

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Attache.Core;
 using Attache.Core.Documents;
 using Attache.Core.Files;
+using Attache.Core.Import;
 using Attache.Core.Ports;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,32 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     private const string VersionColumns =
         "file_id, number, size, sha256, md5, file_name, media_type, created, created_by";
+
+    private const string UpsertDocumentSql = $"""
+        INSERT INTO documents ({DocumentColumns})
+        VALUES (@id, @kind, @title, @owner, @state, @folder, @properties, @attributes, @acl, @source_url, @created, @modified, @deleted)
+        ON CONFLICT (id) DO UPDATE SET
+            kind = excluded.kind, title = excluded.title, owner = excluded.owner, state = excluded.state, folder = excluded.folder,
+            properties = excluded.properties, attributes = excluded.attributes, acl = excluded.acl, source_url = excluded.source_url,
+            created = excluded.created, modified = excluded.modified, deleted = excluded.deleted;
+        """;
+
+    private const string UpsertFileSql = $"""
+        INSERT INTO files ({FileColumns})
+        VALUES (@id, @document_id, @slot, @idx, @file_name, @media_type, @state, @current_version, @size, @sha256, @md5,
+                @has_thumbnail, @created, @modified, @removed)
+        ON CONFLICT (id) DO UPDATE SET
+            document_id = excluded.document_id, slot = excluded.slot, idx = excluded.idx,
+            file_name = excluded.file_name, media_type = excluded.media_type, state = excluded.state,
+            current_version = excluded.current_version, size = excluded.size, sha256 = excluded.sha256,
+            md5 = excluded.md5, has_thumbnail = excluded.has_thumbnail, created = excluded.created,
+            modified = excluded.modified, removed = excluded.removed;
+        """;
+
+    private const string InsertVersionSql = $"""
+        INSERT INTO file_versions ({VersionColumns})
+        VALUES (@file_id, @number, @size, @sha256, @md5, @file_name, @media_type, @created, @created_by);
+        """;
 
     private readonly string _connectionString;
     private readonly ILogger<SqliteMetadataStore> _logger;
@@ -227,17 +254,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         await using var transaction = connection.BeginTransaction(deferred: false);
         try
         {
-            await using (var upsert = Command(connection, $"""
-                INSERT INTO files ({FileColumns})
-                VALUES (@id, @document_id, @slot, @idx, @file_name, @media_type, @state, @current_version, @size, @sha256, @md5,
-                        @has_thumbnail, @created, @modified, @removed)
-                ON CONFLICT (id) DO UPDATE SET
-                    document_id = excluded.document_id, slot = excluded.slot, idx = excluded.idx,
-                    file_name = excluded.file_name, media_type = excluded.media_type, state = excluded.state,
-                    current_version = excluded.current_version, size = excluded.size, sha256 = excluded.sha256,
-                    md5 = excluded.md5, has_thumbnail = excluded.has_thumbnail, created = excluded.created,
-                    modified = excluded.modified, removed = excluded.removed;
-                """, transaction))
+            await using (var upsert = Command(connection, UpsertFileSql, transaction))
             {
                 BindFile(upsert, file);
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -245,10 +262,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
             if (newVersion is not null)
             {
-                await using var insert = Command(connection, $"""
-                    INSERT INTO file_versions ({VersionColumns})
-                    VALUES (@file_id, @number, @size, @sha256, @md5, @file_name, @media_type, @created, @created_by);
-                    """, transaction);
+                await using var insert = Command(connection, InsertVersionSql, transaction);
                 BindVersion(insert, newVersion);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -260,6 +274,62 @@ public sealed class SqliteMetadataStore : IMetadataStore
         {
             // Another file holds the slot, or a concurrent upload already added this version number.
             _logger.LogDebug("Not saving file {FileId}: {Reason}", file.Id, exception.Message);
+            return false;
+        }
+    }
+
+    public async Task<bool> ImportAsync(ImportBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var imported in batch.Files)
+        {
+            if (imported.NewVersion is { } version && version.FileId != imported.File.Id)
+            {
+                throw new ArgumentException($"Version of file '{version.FileId}' given with file '{imported.File.Id}'.", nameof(batch));
+            }
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        try
+        {
+            foreach (var document in batch.Documents)
+            {
+                await using var upsert = Command(connection, UpsertDocumentSql, transaction);
+                BindDocument(upsert, document);
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            foreach (var (file, newVersion) in batch.Files)
+            {
+                await using (var upsert = Command(connection, UpsertFileSql, transaction))
+                {
+                    BindFile(upsert, file);
+                    await upsert.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                if (newVersion is not null)
+                {
+                    await using var insert = Command(connection, InsertVersionSql, transaction);
+                    BindVersion(insert, newVersion);
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                if (PlainNumber(file.Id) is { } number)
+                {
+                    await using var raise = Command(connection,
+                        "UPDATE sequences SET value = MAX(value, @value) WHERE name = 'file_id';", transaction);
+                    raise.Parameters.AddWithValue("@value", number);
+                    await raise.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode is UniqueViolation or PrimaryKeyViolation)
+        {
+            _logger.LogDebug("Not importing: {Reason}", exception.Message);
             return false;
         }
     }
@@ -493,6 +563,12 @@ public sealed class SqliteMetadataStore : IMetadataStore
         Created = ParseTime(reader.GetString(7)),
         CreatedBy = NullableString(reader, 8),
     };
+
+    /// <summary>The number an id such as <c>1256</c> spells, as the sequence would have; null for <c>01256</c>, <c>a1</c> or an overflow.</summary>
+    private static long? PlainNumber(string id) =>
+        id.Length is > 0 and <= 18 && id[0] != '0' && id.All(char.IsAsciiDigit)
+            ? long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture)
+            : null;
 
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 

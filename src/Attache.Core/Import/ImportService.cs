@@ -1,0 +1,111 @@
+using Attache.Core.Files;
+using Attache.Core.Ports;
+using Attache.Core.Principals;
+using Microsoft.Extensions.Logging;
+
+namespace Attache.Core.Import;
+
+/// <summary>
+/// Loads a manifest (DESIGN §4) idempotently: the same ids update in place, equal documents and files are left alone,
+/// and changed bytes become a new version. Bytes are staged and committed first; then all metadata is written in one
+/// transaction, so a failed import leaves nothing behind.
+/// </summary>
+public sealed class ImportService(
+    IMetadataStore metadata,
+    IBlobStore blobs,
+    BlobJanitor janitor,
+    UploadLimits limits,
+    TimeProvider time,
+    ILogger<ImportService> logger)
+{
+    /// <summary>The largest manifest read, in bytes; <c>path</c> contents do not count.</summary>
+    public const long MaxManifestBytes = 64L * 1024 * 1024;
+
+    internal IMetadataStore Metadata => metadata;
+
+    internal IBlobStore Blobs => blobs;
+
+    internal BlobJanitor Janitor => janitor;
+
+    internal UploadLimits Limits => limits;
+
+    internal TimeProvider Time => time;
+
+    internal ILogger Logger => logger;
+
+    /// <summary>Null when the caller may import; only administrators may.</summary>
+    public static Failure? Authorize(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.IsAdmin ? null : new Failure.Forbidden("Only an administrator may import a manifest.");
+    }
+
+    /// <summary>
+    /// Reads and checks the whole manifest, against the store too, before any byte is staged. The session collects the
+    /// <c>path</c> contents and then writes; its errors are reported, all together, by
+    /// <see cref="ImportSession.CompleteAsync"/>. The caller disposes the session.
+    /// </summary>
+    public async Task<Outcome<ImportSession>> BeginAsync(
+        Caller caller, ReadOnlyMemory<byte> manifest, ImportOptions options, CancellationToken cancellationToken)
+    {
+        if (Authorize(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        ArgumentNullException.ThrowIfNull(options);
+        var parsed = ManifestParser.Parse(manifest, caller.Name, options);
+        var errors = parsed.Errors.ToList();
+        if (errors.Count == 0)
+        {
+            errors.AddRange(await CheckAgainstStoreAsync(parsed.Manifest, cancellationToken));
+        }
+
+        return new ImportSession(this, caller, parsed, errors);
+    }
+
+    /// <summary>Imports a manifest whose contents are all inline (<c>text</c> or <c>base64</c>).</summary>
+    public async Task<Outcome<ImportReport>> ImportAsync(
+        Caller caller, ReadOnlyMemory<byte> manifest, ImportOptions options, CancellationToken cancellationToken)
+    {
+        var begun = await BeginAsync(caller, manifest, options with { AllowPathContent = false }, cancellationToken);
+        if (!begun.TryGetValue(out var session, out var failure))
+        {
+            return failure;
+        }
+
+        await using (session)
+        {
+            return await session.CompleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A file id may not move to another document, and a slot may not be taken from a file the manifest does not name.</summary>
+    private async Task<List<ManifestError>> CheckAgainstStoreAsync(ImportManifest manifest, CancellationToken cancellationToken)
+    {
+        var errors = new List<ManifestError>();
+        var named = manifest.Documents.SelectMany(d => d.Files).Select(f => f.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var document in manifest.Documents)
+        {
+            foreach (var file in document.Files)
+            {
+                if (file.Id is { } id && await metadata.FindFileAsync(id, cancellationToken) is { } stored
+                    && stored.DocumentId != document.Document.Id)
+                {
+                    errors.Add(new ManifestError(
+                        ManifestParser.Child(file.Path, "id"), $"file '{id}' already belongs to document '{stored.DocumentId}'"));
+                    continue;
+                }
+
+                var holder = await metadata.FindFileInSlotAsync(document.Document.Id, file.Slot, file.Index, cancellationToken);
+                if (file.Id is not null && holder is not null && holder.Id != file.Id && !named.Contains(holder.Id))
+                {
+                    errors.Add(new ManifestError(file.Path,
+                        $"slot '{file.Slot}' index {file.Index} of document '{document.Document.Id}' holds file '{holder.Id}': use that id or another index"));
+                }
+            }
+        }
+
+        return errors;
+    }
+}

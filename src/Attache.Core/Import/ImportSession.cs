@@ -1,0 +1,343 @@
+using Attache.Core.Documents;
+using Attache.Core.Files;
+using Attache.Core.Ports;
+using Attache.Core.Principals;
+using Microsoft.Extensions.Logging;
+
+namespace Attache.Core.Import;
+
+/// <summary>
+/// One import in progress: a checked manifest, the <c>path</c> contents received so far, and the errors found so far.
+/// Not thread-safe. Disposing it deletes every staged blob that was not committed.
+/// </summary>
+public sealed class ImportSession : IAsyncDisposable
+{
+    private readonly ImportService _service;
+    private readonly Caller _caller;
+    private readonly ImportManifest _manifest;
+    private readonly IReadOnlyDictionary<string, List<string>> _paths;
+    private readonly bool _isJson;
+    private readonly List<ManifestError> _errors;
+    private readonly Dictionary<string, StagedBlob?> _received = new(StringComparer.Ordinal);
+    private readonly List<StagedBlob> _staged = [];
+
+    internal ImportSession(ImportService service, Caller caller, ManifestParser.Result parsed, List<ManifestError> errors)
+    {
+        _service = service;
+        _caller = caller;
+        _manifest = parsed.Manifest;
+        _paths = parsed.Paths;
+        _isJson = parsed.IsJson;
+        _errors = errors;
+    }
+
+    /// <summary>The <c>path</c> contents the manifest refers to, each of which must arrive once.</summary>
+    public IReadOnlyCollection<string> ReferencedPaths => _paths.Keys.ToList();
+
+    /// <summary>
+    /// Takes the bytes of the <c>path</c> content named <paramref name="path"/>, streaming them into the blob store while
+    /// the manifest is error-free so far. A path no file refers to, or one sent twice, is recorded as an error.
+    /// Answers <see cref="Failure.TooLarge"/> when the bytes exceed the upload limit.
+    /// </summary>
+    public async Task<Failure?> AddPathContentAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(content);
+        if (!_isJson)
+        {
+            return null;
+        }
+
+        var where = $"parts['{path}']";
+        if (!_paths.ContainsKey(path))
+        {
+            _errors.Add(new ManifestError(where, "no file content of the manifest refers to this part"));
+            return null;
+        }
+
+        if (!_received.TryAdd(path, null))
+        {
+            _errors.Add(new ManifestError(where, "sent more than once"));
+            return null;
+        }
+
+        if (_errors.Count > 0)
+        {
+            return null;
+        }
+
+        var staging = await _service.Blobs.StageAsync(content, _service.Limits.MaxBytes, cancellationToken);
+        if (!staging.TryGetValue(out var staged, out var failure))
+        {
+            return failure;
+        }
+
+        _staged.Add(staged);
+        _received[path] = staged;
+        return null;
+    }
+
+    /// <summary>
+    /// Reports every error found, or stages the inline contents and writes all documents, files and versions in one
+    /// transaction. Answers <see cref="Failure.InvalidManifest"/>, <see cref="Failure.TooLarge"/>, or
+    /// <see cref="Failure.Conflict"/> when a concurrent change took a slot or a version number first.
+    /// </summary>
+    public async Task<Outcome<ImportReport>> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_isJson)
+        {
+            foreach (var (path, users) in _paths)
+            {
+                if (!_received.ContainsKey(path))
+                {
+                    _errors.AddRange(users.Select(user => new ManifestError(user, $"no part named '{path}' was sent with the manifest")));
+                }
+            }
+        }
+
+        if (_errors.Count > 0)
+        {
+            return new Failure.InvalidManifest(
+                _errors.Count == 1 ? "The manifest has 1 error; nothing was imported." : $"The manifest has {_errors.Count} errors; nothing was imported.",
+                _errors.ToList());
+        }
+
+        var bytes = new Dictionary<ManifestFile, StagedBlob>(ReferenceEqualityComparer.Instance);
+        foreach (var file in _manifest.Documents.SelectMany(d => d.Files))
+        {
+            if (file.Content is ManifestContent.FromPath fromPath)
+            {
+                bytes[file] = _received[fromPath.RelativePath]!;
+                continue;
+            }
+
+            var inline = (ManifestContent.Inline)file.Content;
+            await using var stream = new ReadOnlyMemoryStream(inline.Bytes);
+            var staging = await _service.Blobs.StageAsync(stream, _service.Limits.MaxBytes, cancellationToken);
+            if (!staging.TryGetValue(out var staged, out var failure))
+            {
+                return failure;
+            }
+
+            _staged.Add(staged);
+            bytes[file] = staged;
+        }
+
+        var (batch, report, used) = await PlanAsync(bytes, cancellationToken);
+        if (batch.IsEmpty)
+        {
+            return report;
+        }
+
+        var metadata = _service.Metadata;
+        var recorded = await _service.Janitor.CommitAllAsync(used, () => metadata.ImportAsync(batch, CancellationToken.None), cancellationToken);
+        if (!recorded)
+        {
+            return new Failure.Conflict("Another change took a slot or a version number the import needed; nothing was imported. Try again.");
+        }
+
+        _service.Logger.LogInformation(
+            "{Caller} imported {Documents} document(s) and {Files} file(s), {Bytes} new bytes",
+            _caller.Name, batch.Documents.Count, batch.Files.Count, report.BytesStored);
+        return report;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var staged in _staged)
+        {
+            await staged.DisposeAsync();
+        }
+
+        _staged.Clear();
+    }
+
+    private async Task<(ImportBatch Batch, ImportReport Report, IReadOnlyCollection<StagedBlob> Used)> PlanAsync(
+        Dictionary<ManifestFile, StagedBlob> bytes, CancellationToken cancellationToken)
+    {
+        var metadata = _service.Metadata;
+        var now = _service.Time.GetUtcNow();
+        var namedIds = _manifest.Documents.SelectMany(d => d.Files).Select(f => f.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var documents = new List<Document>();
+        var files = new List<ImportedFile>();
+        var used = new HashSet<StagedBlob>(ReferenceEqualityComparer.Instance);
+        int documentsCreated = 0, documentsUpdated = 0, documentsUnchanged = 0;
+        int filesCreated = 0, filesWithNewVersion = 0, filesUpdated = 0, filesUnchanged = 0;
+        long bytesStored = 0;
+
+        foreach (var entry in _manifest.Documents)
+        {
+            var existing = await metadata.FindDocumentAsync(entry.Document.Id, cancellationToken);
+            var desired = entry.Document with
+            {
+                Created = existing?.Created ?? now,
+                Modified = existing?.Modified ?? now,
+                Deleted = entry.Deleted ? existing?.Deleted ?? now : null,
+            };
+            if (existing is null)
+            {
+                documents.Add(desired);
+                documentsCreated++;
+            }
+            else if (Same(existing, desired))
+            {
+                documentsUnchanged++;
+            }
+            else
+            {
+                documents.Add(desired with { Modified = now });
+                documentsUpdated++;
+            }
+
+            foreach (var file in entry.Files)
+            {
+                var staged = bytes[file];
+                var stored = file.Id is { } id
+                    ? await metadata.FindFileAsync(id, cancellationToken)
+                    : await metadata.FindFileInSlotAsync(entry.Document.Id, file.Slot, file.Index, cancellationToken);
+                var fileId = stored?.Id ?? file.Id ?? await NewFileIdAsync(namedIds, cancellationToken);
+                var wanted = new StoredFile
+                {
+                    Id = fileId,
+                    DocumentId = entry.Document.Id,
+                    Slot = file.Slot,
+                    Index = file.Index,
+                    FileName = file.FileName,
+                    MediaType = file.MediaType,
+                    State = file.State,
+                    CurrentVersion = stored?.CurrentVersion,
+                    Size = stored?.Size ?? 0,
+                    Sha256 = stored?.Sha256 ?? "",
+                    Md5 = stored?.Md5 ?? "",
+                    HasThumbnail = stored?.HasThumbnail ?? false,
+                    Created = stored?.Created ?? now,
+                    Modified = stored?.Modified ?? now,
+                    Removed = file.Removed ? stored?.Removed ?? now : null,
+                };
+
+                // The name and media type live in each version too, so a change of either is a new version of the same bytes.
+                var needsVersion = stored?.CurrentVersion is null || stored.Sha256 != staged.Sha256
+                    || stored.FileName != file.FileName || stored.MediaType != file.MediaType;
+                if (needsVersion)
+                {
+                    var versions = stored is null ? [] : await metadata.ListVersionsAsync(stored.Id, cancellationToken);
+                    var version = new FileVersion
+                    {
+                        FileId = fileId,
+                        Number = versions.Count == 0 ? 1 : versions.Max(v => v.Number) + 1,
+                        Size = staged.Size,
+                        Sha256 = staged.Sha256,
+                        Md5 = staged.Md5,
+                        FileName = file.FileName,
+                        MediaType = file.MediaType,
+                        Created = now,
+                        CreatedBy = _caller.Name,
+                    };
+                    files.Add(new ImportedFile(
+                        wanted with
+                        {
+                            CurrentVersion = version.Number,
+                            Size = version.Size,
+                            Sha256 = version.Sha256,
+                            Md5 = version.Md5,
+                            Modified = now,
+                        },
+                        version));
+                    used.Add(staged);
+                    bytesStored += staged.Size;
+                    if (stored is null)
+                    {
+                        filesCreated++;
+                    }
+                    else
+                    {
+                        filesWithNewVersion++;
+                    }
+                }
+                else if (wanted == stored)
+                {
+                    filesUnchanged++;
+                }
+                else
+                {
+                    files.Add(new ImportedFile(wanted with { Modified = now }, null));
+                    filesUpdated++;
+                }
+            }
+        }
+
+        var report = new ImportReport(
+            documentsCreated, documentsUpdated, documentsUnchanged, filesCreated, filesWithNewVersion, filesUpdated, filesUnchanged, bytesStored);
+        return (new ImportBatch(documents, files), report, used);
+    }
+
+    /// <summary>A generated id that neither the store nor the manifest uses.</summary>
+    private async Task<string> NewFileIdAsync(HashSet<string> named, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var id = await _service.Metadata.NextFileIdAsync(cancellationToken);
+            if (!named.Contains(id) && await _service.Metadata.FindFileAsync(id, cancellationToken) is null)
+            {
+                named.Add(id);
+                return id;
+            }
+        }
+    }
+
+    private static bool Same(Document a, Document b) =>
+        a.Id == b.Id && a.Kind == b.Kind && a.Title == b.Title && a.Owner == b.Owner && a.State == b.State && a.Folder == b.Folder
+        && a.SourceUrl == b.SourceUrl && a.Deleted == b.Deleted
+        && a.Properties.Count == b.Properties.Count
+        && a.Properties.All(p => b.Properties.TryGetValue(p.Key, out var value) && value == p.Value)
+        && a.Attributes.SequenceEqual(b.Attributes)
+        && a.Acl.Count == b.Acl.Count
+        && a.Acl.Zip(b.Acl).All(pair => pair.First.Principal == pair.Second.Principal && pair.First.Group == pair.Second.Group
+            && pair.First.Permissions.SequenceEqual(pair.Second.Permissions, StringComparer.Ordinal));
+
+    /// <summary>A read-only stream over memory the manifest already holds, so inline bytes are not copied again.</summary>
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> bytes) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => bytes.Length;
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var count = Math.Min(buffer.Length, bytes.Length - _position);
+            bytes.Span.Slice(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
