@@ -42,12 +42,14 @@ internal sealed class CliHost : IAsyncDisposable
         return new AttacheClient(http);
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(Token, args);
+
+    public async Task<CliResult> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var root = CliApp.Build((_, apiKey) => Client(apiKey ?? AttacheApp.AdminKey));
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync(root, args, output, error, Token);
+        var exitCode = await CliApp.RunAsync(root, args, output, error, cancellationToken);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 

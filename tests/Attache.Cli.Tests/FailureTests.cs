@@ -64,6 +64,19 @@ public sealed class FailureTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_cancelled_run_exits_with_failure_and_no_stack_trace()
+    {
+        var path = await _host.WriteFileAsync("a.txt", [1]);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var result = await _host.RunAsync(cancellation.Token, "upload", path, "--document", "doc", "--create");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_verb_fails()
     {
         var result = await _host.RunAsync("frobnicate");
