@@ -48,6 +48,16 @@ public sealed class UploadDownloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_decomposed_file_name_is_stored_composed()
+    {
+        var path = await _host.WriteFileAsync("a.txt", [1]);
+
+        var result = await _host.RunAsync("upload", path, "-d", "doc", "--create", "--name", "re\u0301sume\u0301.txt");
+
+        Assert.Equal("r\u00E9sum\u00E9.txt", JsonDocument.Parse(result.Output).RootElement.GetProperty("fileName").GetString());
+    }
+
+    [Fact]
     public async Task Download_to_a_path_writes_the_exact_bytes_and_leaves_no_partial_file()
     {
         var content = CliHost.Bytes(70_000, seed: 2);
