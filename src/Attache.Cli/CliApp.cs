@@ -49,10 +49,15 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        // Without this, System.CommandLine's own handler catches the exceptions below first and prints stack traces.
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitFailure;
         }
         catch (AttacheException exception)
         {

@@ -162,16 +162,19 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
                 query with { IncludeDeleted = includeDeleted, After = after, Limit = query.Limit + 1 }, cancellationToken);
             foreach (var document in batch)
             {
+                after = document.Id;
+                if (AccessControl.Check(caller, document, Permissions.View) is not null)
+                {
+                    continue;
+                }
+
+                // Only a further visible document earns a cursor, so the last page the caller can see ends with null.
                 if (items.Count == query.Limit)
                 {
                     return new DocumentPage(items, items[^1].Id);
                 }
 
-                after = document.Id;
-                if (AccessControl.Check(caller, document, Permissions.View) is null)
-                {
-                    items.Add(document);
-                }
+                items.Add(document);
             }
 
             if (batch.Count <= query.Limit)
