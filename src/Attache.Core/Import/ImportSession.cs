@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Attache.Core.Documents;
 using Attache.Core.Files;
 using Attache.Core.Ports;
@@ -112,7 +113,7 @@ public sealed class ImportSession : IAsyncDisposable
             }
 
             var inline = (ManifestContent.Inline)file.Content;
-            await using var stream = new ReadOnlyMemoryStream(inline.Bytes);
+            await using var stream = ReadOnlyStream(inline.Bytes);
             var staging = await _service.Blobs.StageAsync(stream, _service.Limits.MaxBytes, cancellationToken);
             if (!staging.TryGetValue(out var staged, out var failure))
             {
@@ -296,48 +297,8 @@ public sealed class ImportSession : IAsyncDisposable
             && pair.First.Permissions.SequenceEqual(pair.Second.Permissions, StringComparer.Ordinal));
 
     /// <summary>A read-only stream over memory the manifest already holds, so inline bytes are not copied again.</summary>
-    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> bytes) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => bytes.Length;
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var count = Math.Min(buffer.Length, bytes.Length - _position);
-            bytes.Span.Slice(_position, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+    private static MemoryStream ReadOnlyStream(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
 }

@@ -182,14 +182,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         command.CommandText = $"SELECT {DocumentColumns} FROM documents {where} ORDER BY id COLLATE BINARY LIMIT @limit;";
         command.Parameters.AddWithValue("@limit", query.Limit);
 
-        var documents = new List<Document>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            documents.Add(ReadDocument(reader));
-        }
-
-        return documents;
+        return await ReadAllAsync(command, ReadDocument, cancellationToken);
 
         void AddFilter(string column, string? value)
         {
@@ -219,7 +212,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {FileColumns} FROM files WHERE id = @id;");
         command.Parameters.AddWithValue("@id", fileId);
-        return (await ReadFilesAsync(command, cancellationToken)).SingleOrDefault();
+        return (await ReadAllAsync(command, ReadFile, cancellationToken)).SingleOrDefault();
     }
 
     public async Task<StoredFile?> FindFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken)
@@ -230,7 +223,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("@document_id", documentId);
         command.Parameters.AddWithValue("@slot", slot);
         command.Parameters.AddWithValue("@idx", index);
-        return (await ReadFilesAsync(command, cancellationToken)).SingleOrDefault();
+        return (await ReadAllAsync(command, ReadFile, cancellationToken)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<StoredFile>> ListFilesAsync(string documentId, CancellationToken cancellationToken)
@@ -239,7 +232,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         await using var command = Command(connection,
             $"SELECT {FileColumns} FROM files WHERE document_id = @document_id ORDER BY slot COLLATE BINARY, idx;");
         command.Parameters.AddWithValue("@document_id", documentId);
-        return await ReadFilesAsync(command, cancellationToken);
+        return await ReadAllAsync(command, ReadFile, cancellationToken);
     }
 
     public async Task<bool> SaveFileAsync(StoredFile file, FileVersion? newVersion, CancellationToken cancellationToken)
@@ -339,7 +332,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id ORDER BY number;");
         command.Parameters.AddWithValue("@file_id", fileId);
-        return await ReadVersionsAsync(command, cancellationToken);
+        return await ReadAllAsync(command, ReadVersion, cancellationToken);
     }
 
     public async Task<FileVersion?> FindVersionAsync(string fileId, int number, CancellationToken cancellationToken)
@@ -348,7 +341,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id AND number = @number;");
         command.Parameters.AddWithValue("@file_id", fileId);
         command.Parameters.AddWithValue("@number", number);
-        return (await ReadVersionsAsync(command, cancellationToken)).SingleOrDefault();
+        return (await ReadAllAsync(command, ReadVersion, cancellationToken)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<string>> PurgeDocumentContentAsync(string documentId, CancellationToken cancellationToken)
@@ -494,16 +487,16 @@ public sealed class SqliteMetadataStore : IMetadataStore
         parameters.AddWithValue("@removed", Nullable(Time(file.Removed)));
     }
 
-    private static async Task<List<StoredFile>> ReadFilesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
-        var files = new List<StoredFile>();
+        var items = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            files.Add(ReadFile(reader));
+            items.Add(read(reader));
         }
 
-        return files;
+        return items;
     }
 
     private static StoredFile ReadFile(SqliteDataReader reader) => new()
@@ -537,18 +530,6 @@ public sealed class SqliteMetadataStore : IMetadataStore
         parameters.AddWithValue("@media_type", version.MediaType);
         parameters.AddWithValue("@created", Time(version.Created));
         parameters.AddWithValue("@created_by", Nullable(version.CreatedBy));
-    }
-
-    private static async Task<List<FileVersion>> ReadVersionsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var versions = new List<FileVersion>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            versions.Add(ReadVersion(reader));
-        }
-
-        return versions;
     }
 
     private static FileVersion ReadVersion(SqliteDataReader reader) => new()
