@@ -24,7 +24,7 @@ public readonly struct Outcome<T>
     {
         value = _value;
         failure = Failure;
-        return Failure is null && value is not null;
+        return Failure is null;
     }
 
     public static implicit operator Outcome<T>(T value) => new(value, null);

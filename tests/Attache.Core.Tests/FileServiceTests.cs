@@ -46,6 +46,7 @@ public sealed class FileServiceTests : IAsyncLifetime
             Md5 = ContentMd5,
             Created = CoreServices.Start.AddMinutes(3),
             Modified = CoreServices.Start.AddMinutes(3),
+            Revision = 1,
         };
         Assert.Equal(expected, uploaded.Value);
         Assert.Equal(expected, await _core.Metadata.FindFileAsync("1", Token));
@@ -210,7 +211,7 @@ public sealed class FileServiceTests : IAsyncLifetime
             _core.Files.UploadAsync(Callers.Owner, new UploadRequest("doc", "file", 0, "x.bin", null, broken), Token));
 
         var file = await _core.Metadata.FindFileAsync(first.Id, Token);
-        Assert.Equal(first with { State = UploadState.UploadFromClientToServerFailed, Modified = CoreServices.Start.AddMinutes(1) }, file);
+        Assert.Equal(first with { State = UploadState.UploadFromClientToServerFailed, Modified = CoreServices.Start.AddMinutes(1), Revision = 2 }, file);
         Assert.Single(await _core.Metadata.ListVersionsAsync(first.Id, Token));
         Assert.Equal([ContentSha256], _core.Blobs.Keys);
     }
@@ -228,13 +229,14 @@ public sealed class FileServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_body_over_the_limit_marks_an_existing_file_failed()
+    public async Task A_body_over_the_limit_leaves_an_existing_file_as_it_was()
     {
         var first = (await UploadAsync(Callers.Owner, Content, index: 0)).Value;
 
         Assert.IsType<Failure.TooLarge>((await UploadAsync(Callers.Owner, new byte[1001], index: 0)).Failure);
 
-        Assert.Equal(UploadState.UploadFromClientToServerFailed, (await _core.Metadata.FindFileAsync(first.Id, Token))!.State);
+        Assert.Equal(first, await _core.Metadata.FindFileAsync(first.Id, Token));
+        Assert.Equal(0, _core.Blobs.Pending);
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed record Document
 
     public DateTimeOffset? Deleted { get; init; }
 
+    /// <summary>How many times the record was written; 0 for one never stored. See <see cref="Ports.IMetadataStore"/>.</summary>
+    public long Revision { get; init; }
+
     public bool IsDeleted => Deleted is not null;
 }
 

@@ -31,6 +31,9 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
 {
     public const int MaxPageSize = 1000;
 
+    /// <summary>How often a write that lost a race is retried on fresh data before the caller is told to retry.</summary>
+    internal const int MaxWriteAttempts = 8;
+
     public async Task<Outcome<Document>> CreateAsync(Caller caller, NewDocument input, CancellationToken cancellationToken)
     {
         var id = input.Id ?? Guid.NewGuid().ToString("D");
@@ -67,78 +70,94 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
         }
 
         return await metadata.TryCreateDocumentAsync(document, cancellationToken)
-            ? document
+            ? document with { Revision = 1 }
             : new Failure.Conflict($"A document with id '{id}' already exists.");
     }
 
     public async Task<Outcome<Document>> GetAsync(Caller caller, string id, CancellationToken cancellationToken) =>
         await FindAsync(caller, id, Permissions.View, cancellationToken);
 
-    public async Task<Outcome<Document>> UpdateAsync(Caller caller, string id, DocumentPatch patch, CancellationToken cancellationToken)
-    {
-        var found = await FindAsync(caller, id, Permissions.Edit, cancellationToken);
-        if (!found.TryGetValue(out var document, out var failure))
+    public Task<Outcome<Document>> UpdateAsync(Caller caller, string id, DocumentPatch patch, CancellationToken cancellationToken) =>
+        ChangeAsync(caller, id, Permissions.Edit, document =>
         {
-            return failure;
-        }
-
-        if (document.IsDeleted)
-        {
-            return new Failure.Gone($"Document '{id}' is deleted.");
-        }
-
-        var properties = new Dictionary<string, string>(document.Properties, StringComparer.Ordinal);
-        foreach (var (key, value) in patch.Properties ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
+            if (document.IsDeleted)
             {
-                properties.Remove(key);
+                return new Failure.Gone($"Document '{id}' is deleted.");
             }
-            else
+
+            var properties = new Dictionary<string, string>(document.Properties, StringComparer.Ordinal);
+            foreach (var (key, value) in patch.Properties ?? new Dictionary<string, string?>())
             {
-                properties[key] = value;
+                if (value is null)
+                {
+                    properties.Remove(key);
+                }
+                else
+                {
+                    properties[key] = value;
+                }
             }
-        }
 
-        var updated = document with
-        {
-            Kind = patch.Kind ?? document.Kind,
-            Title = patch.Title ?? document.Title,
-            State = patch.State ?? document.State,
-            Folder = patch.Folder ?? document.Folder,
-            SourceUrl = patch.SourceUrl ?? document.SourceUrl,
-            Properties = properties,
-            Modified = time.GetUtcNow(),
-        };
-        if (DocumentRules.Validate(updated) is { } invalid)
-        {
-            return invalid;
-        }
-
-        return await metadata.UpdateDocumentAsync(updated, cancellationToken) ? updated : AccessControl.NotFound(id);
-    }
+            var updated = document with
+            {
+                Kind = patch.Kind ?? document.Kind,
+                Title = patch.Title ?? document.Title,
+                State = patch.State ?? document.State,
+                Folder = patch.Folder ?? document.Folder,
+                SourceUrl = patch.SourceUrl ?? document.SourceUrl,
+                Properties = properties,
+                Modified = time.GetUtcNow(),
+            };
+            return DocumentRules.Validate(updated) is { } invalid ? invalid : updated;
+        }, cancellationToken);
 
     /// <summary>Soft-deletes the document; with <paramref name="purge"/> also drops its versions and the bytes no one else uses.</summary>
     public async Task<Outcome<Document>> DeleteAsync(Caller caller, string id, bool purge, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(caller, id, Permissions.Delete, cancellationToken);
-        if (!found.TryGetValue(out var document, out var failure))
-        {
-            return failure;
-        }
-
-        var deleted = document.IsDeleted ? document : document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() };
-        if (!document.IsDeleted && !await metadata.UpdateDocumentAsync(deleted, cancellationToken))
-        {
-            return AccessControl.NotFound(id);
-        }
-
-        if (purge)
+        var deleted = await ChangeAsync(caller, id, Permissions.Delete, document =>
+            document.IsDeleted ? document : document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() }, cancellationToken);
+        if (deleted.Succeeded && purge)
         {
             await janitor.PurgeDocumentAsync(id, cancellationToken);
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// Reads the document, applies <paramref name="change"/> and writes the result only if nobody wrote in between;
+    /// otherwise reads again and re-applies, so concurrent changes are never lost. A change that returns the document
+    /// it was given writes nothing.
+    /// </summary>
+    private async Task<Outcome<Document>> ChangeAsync(
+        Caller caller, string id, string permission, Func<Document, Outcome<Document>> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        {
+            var found = await FindAsync(caller, id, permission, cancellationToken);
+            if (!found.TryGetValue(out var document, out var failure))
+            {
+                return failure;
+            }
+
+            var changed = change(document);
+            if (!changed.TryGetValue(out var updated, out failure))
+            {
+                return failure;
+            }
+
+            if (ReferenceEquals(updated, document))
+            {
+                return document;
+            }
+
+            if (await metadata.UpdateDocumentAsync(updated, cancellationToken))
+            {
+                return updated with { Revision = updated.Revision + 1 };
+            }
+        }
+
+        return new Failure.Conflict($"Document '{id}' kept changing while this request tried to change it; try again.");
     }
 
     public async Task<Outcome<DocumentPage>> ListAsync(Caller caller, DocumentQuery query, CancellationToken cancellationToken)

@@ -10,20 +10,25 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDi
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Commits the staged bytes and runs <paramref name="record"/> while no purge can run.</summary>
-    public async Task<bool> CommitAsync(StagedBlob staged, Func<Task<bool>> record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the staged bytes and runs <paramref name="record"/> while no purge can run. When it fails, the bytes are
+    /// deleted again unless a version refers to them.
+    /// </summary>
+    public async Task<Outcome<T>> CommitAsync<T>(StagedBlob staged, Func<Task<Outcome<T>>> record, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(staged);
+        ArgumentNullException.ThrowIfNull(record);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await staged.CommitAsync(cancellationToken);
-            if (await record())
+            var recorded = await record();
+            if (!recorded.Succeeded)
             {
-                return true;
+                await DeleteIfUnreferencedAsync(staged.Sha256);
             }
 
-            await DeleteIfUnreferencedAsync(staged.Sha256);
-            return false;
+            return recorded;
         }
         finally
         {

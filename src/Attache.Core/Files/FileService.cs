@@ -72,57 +72,80 @@ public sealed class FileService(
             return new Failure.Gone($"Document '{document.Id}' is deleted.");
         }
 
-        var sanitized = FileNames.Sanitize(request.FileName);
-        if (!sanitized.TryGetValue(out var fileName, out failure))
+        string? fileName = null;
+        if (request.FileName is not null)
         {
-            return failure;
+            var sanitized = FileNames.Sanitize(request.FileName);
+            if (!sanitized.TryGetValue(out fileName, out failure))
+            {
+                return failure;
+            }
         }
 
         var index = request.Index ?? await NextFreeIndexAsync(document.Id, request.Slot, cancellationToken);
-        var existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
+        if (!Ids.IsValidIndex(index))
+        {
+            return new Failure.Invalid($"Slot '{request.Slot}' of document '{document.Id}' is full: indices end at {Ids.MaxIndex}.", "index");
+        }
 
+        var target = new UploadTarget(document.Id, request.Slot, index, fileName, request.MediaType);
+        var existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
+        var content = new ContentReadGuard(request.Content);
         Outcome<StagedBlob> staging;
         try
         {
-            staging = await blobs.StageAsync(request.Content, limits.MaxBytes, cancellationToken);
+            staging = await blobs.StageAsync(content, limits.MaxBytes, cancellationToken);
         }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException)
+        catch (Exception exception) when (content.Failed || exception is OperationCanceledException)
         {
             logger.LogInformation("Upload to {DocumentId}/{Slot}/{Index} ended early: {Reason}", document.Id, request.Slot, index, exception.Message);
-            await MarkAsync(existing, UploadState.UploadFromClientToServerFailed);
+            if (existing is not null)
+            {
+                await ChangeFileAsync(existing.Id, file => file with { State = UploadState.UploadFromClientToServerFailed, Modified = time.GetUtcNow() });
+            }
+
             throw;
         }
 
+        // Too large: the client was refused before its bytes counted, so the current version stays as it was.
         if (!staging.TryGetValue(out var staged, out failure))
         {
-            await MarkAsync(existing, UploadState.UploadFromClientToServerFailed);
             return failure;
         }
 
         await using (staged)
         {
-            var now = time.GetUtcNow();
-            var file = existing ?? new StoredFile
-            {
-                Id = await metadata.NextFileIdAsync(cancellationToken),
-                DocumentId = document.Id,
-                Slot = request.Slot,
-                Index = index,
-                FileName = fileName,
-                MediaType = request.MediaType ?? DefaultMediaType,
-                State = UploadState.Initial,
-                Created = now,
-                Modified = now,
-            };
-
             if (Mismatch(request.Checksums, staged) is { } mismatch)
             {
-                var rejected = file with { State = UploadState.ChecksumVerificationOnServerSideMismatch, Modified = now };
-                await metadata.SaveFileAsync(rejected, null, CancellationToken.None);
+                await RecordMismatchAsync(target);
                 return mismatch;
             }
 
-            var versions = await metadata.ListVersionsAsync(file.Id, cancellationToken);
+            return await janitor.CommitAsync(staged, () => RecordVersionAsync(caller, target, staged), cancellationToken);
+        }
+    }
+
+    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType);
+
+    /// <summary>
+    /// Adds the committed bytes as the next version of the file in the slot (creating the file when the slot is empty),
+    /// on fresh reads, so that a concurrent change of the file or a delete of the document is never overwritten.
+    /// </summary>
+    private async Task<Outcome<StoredFile>> RecordVersionAsync(Caller caller, UploadTarget target, StagedBlob staged)
+    {
+        var cancellationToken = CancellationToken.None;
+        for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
+        {
+            var document = await metadata.FindDocumentAsync(target.DocumentId, cancellationToken);
+            if (document is null || document.IsDeleted)
+            {
+                return new Failure.Gone($"Document '{target.DocumentId}' was deleted during the upload.");
+            }
+
+            var now = time.GetUtcNow();
+            var current = await metadata.FindFileInSlotAsync(target.DocumentId, target.Slot, target.Index, cancellationToken);
+            var file = current ?? await NewFileAsync(target, now, cancellationToken);
+            var versions = current is null ? [] : await metadata.ListVersionsAsync(current.Id, cancellationToken);
             var version = new FileVersion
             {
                 FileId = file.Id,
@@ -130,15 +153,15 @@ public sealed class FileService(
                 Size = staged.Size,
                 Sha256 = staged.Sha256,
                 Md5 = staged.Md5,
-                FileName = fileName,
-                MediaType = request.MediaType ?? DefaultMediaType,
+                FileName = file.FileName,
+                MediaType = file.MediaType,
                 Created = now,
                 CreatedBy = caller.Name,
             };
             var ready = file with
             {
-                FileName = version.FileName,
-                MediaType = version.MediaType,
+                FileName = target.FileName ?? file.FileName,
+                MediaType = target.MediaType ?? file.MediaType,
                 State = UploadState.ReadyForDownloadFromServerToClient,
                 CurrentVersion = version.Number,
                 Size = version.Size,
@@ -147,12 +170,75 @@ public sealed class FileService(
                 Modified = now,
                 Removed = null,
             };
+            version = version with { FileName = ready.FileName, MediaType = ready.MediaType };
 
-            var recorded = await janitor.CommitAsync(staged, () => metadata.SaveFileAsync(ready, version, CancellationToken.None), cancellationToken);
-            return recorded
-                ? ready
-                : new Failure.Conflict($"Slot '{request.Slot}' index {index} of document '{document.Id}' was filled by another upload.");
+            if (await metadata.SaveFileAsync(ready, version, cancellationToken))
+            {
+                return ready with { Revision = ready.Revision + 1 };
+            }
         }
+
+        return new Failure.Conflict(
+            $"Slot '{target.Slot}' index {target.Index} of document '{target.DocumentId}' kept changing during the upload; try again.");
+    }
+
+    /// <summary>Leaves the slot's file in the mismatch state, creating it when the slot is empty; nothing is downloadable from it.</summary>
+    private async Task RecordMismatchAsync(UploadTarget target)
+    {
+        for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var current = await metadata.FindFileInSlotAsync(target.DocumentId, target.Slot, target.Index, CancellationToken.None);
+            var file = current ?? await NewFileAsync(target, now, CancellationToken.None);
+            if (await metadata.SaveFileAsync(file with { State = UploadState.ChecksumVerificationOnServerSideMismatch, Modified = now }, null, CancellationToken.None))
+            {
+                return;
+            }
+        }
+
+        logger.LogWarning("Could not record the checksum mismatch of {DocumentId}/{Slot}/{Index}: the slot kept changing", target.DocumentId, target.Slot, target.Index);
+    }
+
+    private async Task<StoredFile> NewFileAsync(UploadTarget target, DateTimeOffset now, CancellationToken cancellationToken) => new()
+    {
+        Id = await metadata.NextFileIdAsync(cancellationToken),
+        DocumentId = target.DocumentId,
+        Slot = target.Slot,
+        Index = target.Index,
+        FileName = target.FileName ?? FileNames.Default,
+        MediaType = target.MediaType ?? DefaultMediaType,
+        State = UploadState.Initial,
+        Created = now,
+        Modified = now,
+    };
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored file and writes it unless someone wrote in between, re-reading
+    /// and re-applying until it lands. A change that returns null writes nothing. Null when the file is gone.
+    /// </summary>
+    private async Task<StoredFile?> ChangeFileAsync(string fileId, Func<StoredFile, StoredFile?> change)
+    {
+        for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
+        {
+            var file = await metadata.FindFileAsync(fileId, CancellationToken.None);
+            if (file is null)
+            {
+                return null;
+            }
+
+            if (change(file) is not { } changed)
+            {
+                return file;
+            }
+
+            if (await metadata.SaveFileAsync(changed, null, CancellationToken.None))
+            {
+                return changed with { Revision = changed.Revision + 1 };
+            }
+        }
+
+        logger.LogWarning("Could not change file {FileId}: it kept changing", fileId);
+        return null;
     }
 
     public async Task<Outcome<StoredFile>> GetAsync(Caller caller, string fileId, CancellationToken cancellationToken)
@@ -193,15 +279,9 @@ public sealed class FileService(
             return failure;
         }
 
-        if (pair.File.IsRemoved)
-        {
-            return pair.File;
-        }
-
-        var now = time.GetUtcNow();
-        var removed = pair.File with { Removed = now, Modified = now };
-        await metadata.SaveFileAsync(removed, null, cancellationToken);
-        return removed;
+        var removed = await ChangeFileAsync(pair.File.Id, file =>
+            file.IsRemoved ? null : file with { Removed = time.GetUtcNow(), Modified = time.GetUtcNow() });
+        return removed is null ? FileNotFound(fileId) : removed;
     }
 
     /// <summary>The file and its document, when the caller holds the permission; removed files are gone except for admins.</summary>
@@ -237,14 +317,6 @@ public sealed class FileService(
         var files = await metadata.ListFilesAsync(documentId, cancellationToken);
         var taken = files.Where(f => f.Slot == slot).Select(f => f.Index).ToList();
         return taken.Count == 0 ? 0 : taken.Max() + 1;
-    }
-
-    private async Task MarkAsync(StoredFile? existing, UploadState state)
-    {
-        if (existing is not null)
-        {
-            await metadata.SaveFileAsync(existing with { State = state, Modified = time.GetUtcNow() }, null, CancellationToken.None);
-        }
     }
 
     private Failure.TooLarge TooLarge() =>

@@ -36,6 +36,9 @@ public sealed record StoredFile
 
     public DateTimeOffset? Removed { get; init; }
 
+    /// <summary>How many times the record was written; 0 for one never stored. See <see cref="Ports.IMetadataStore"/>.</summary>
+    public long Revision { get; init; }
+
     public bool IsRemoved => Removed is not null;
 }
 

@@ -174,6 +174,7 @@ public sealed class ImportSession : IAsyncDisposable
                 Created = existing?.Created ?? now,
                 Modified = existing?.Modified ?? now,
                 Deleted = entry.Deleted ? existing?.Deleted ?? now : null,
+                Revision = existing?.Revision ?? 0,
             };
             if (existing is null)
             {
@@ -214,6 +215,7 @@ public sealed class ImportSession : IAsyncDisposable
                     Created = stored?.Created ?? now,
                     Modified = stored?.Modified ?? now,
                     Removed = file.Removed ? stored?.Removed ?? now : null,
+                    Revision = stored?.Revision ?? 0,
                 };
 
                 // The name and media type live in each version too, so a change of either is a new version of the same bytes.

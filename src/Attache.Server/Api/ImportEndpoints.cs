@@ -23,7 +23,7 @@ internal static class ImportEndpoints
     public static RouteHandlerBuilder MapImport(this RouteGroupBuilder api) => api.MapPost("/import", ImportAsync);
 
     private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ClaimsPrincipal user, ImportService imports, UploadLimits limits, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, ImportService imports, CancellationToken cancellationToken)
     {
         var caller = user.Caller();
         if (ImportService.Authorize(caller) is { } denied)
@@ -31,8 +31,8 @@ internal static class ImportEndpoints
             return denied.ToProblem();
         }
 
-        request.HttpContext.AllowUpload(limits);
-        var options = new ImportOptions(GuessMediaType: name => UploadHeaders.MediaType(StringValues.Empty, name).Value);
+        request.HttpContext.AllowParts();
+        var options = new ImportOptions(GuessMediaType: name => UploadHeaders.MediaType(StringValues.Empty, name).Value ?? FileService.DefaultMediaType);
         var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
         var mediaType = contentType?.MediaType.Value;
 

@@ -49,9 +49,9 @@ internal static class NativeUploads
     /// Parts without a file name are ignored.
     /// </summary>
     public static async Task<Results<Created<FileListModel>, ProblemHttpResult>> UploadMultipartAsync(
-        string id, HttpRequest request, ClaimsPrincipal user, FileService files, UploadLimits limits, CancellationToken cancellationToken)
+        string id, HttpRequest request, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken)
     {
-        request.HttpContext.AllowUpload(limits);
+        request.HttpContext.AllowParts();
         var boundary = Boundary(request.ContentType);
         if (!boundary.TryGetValue(out var boundaryValue, out var failure))
         {
@@ -83,7 +83,7 @@ internal static class NativeUploads
             }
 
             var formName = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-            var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+            var fileName = UploadHeaders.FileNameOf(disposition);
             var described = Describe(new HeaderDictionary(section.Headers), section.ContentType, fileName);
             if (!described.TryGetValue(out var description, out failure))
             {
@@ -121,7 +121,7 @@ internal static class NativeUploads
     private static Created<FileModel> Created(StoredFile file) =>
         TypedResults.Created($"{NativeApiEndpoints.PathBase}/files/{file.Id}", FileModel.From(file));
 
-    private sealed record Description(string MediaType, DeclaredChecksums Checksums);
+    private sealed record Description(string? MediaType, DeclaredChecksums Checksums);
 
     private static Outcome<Description> Describe(IHeaderDictionary headers, string? contentType, string? fileName)
     {

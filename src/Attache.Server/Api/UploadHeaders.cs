@@ -23,22 +23,31 @@ internal static class UploadHeaders
             return null;
         }
 
-        var name = parsed.FileNameStar.HasValue ? parsed.FileNameStar.Value : HeaderUtilities.RemoveQuotes(parsed.FileName).Value;
+        return FileNameOf(parsed);
+    }
+
+    /// <summary>The <c>filename*</c> of a parsed disposition, else its <c>filename</c> with quoting undone; null when absent.</summary>
+    public static string? FileNameOf(ContentDispositionHeaderValue disposition)
+    {
+        var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.UnescapeAsQuotedString(disposition.FileName).Value;
         return string.IsNullOrEmpty(name) ? null : name;
     }
 
     /// <summary>
-    /// The declared media type when it is a real one; otherwise a guess from the file name's extension
-    /// (a bare <c>application/octet-stream</c> says nothing, so the name decides).
+    /// The declared media type when it is a real one; otherwise a guess from the file name's extension (a bare
+    /// <c>application/octet-stream</c> says nothing, so the name decides); null when there is nothing to go on, so a
+    /// new version keeps the media type the file had. The value is sent back in headers later, so only printable
+    /// ASCII is accepted.
     /// </summary>
-    public static Outcome<string> MediaType(StringValues contentType, string? fileName)
+    public static Outcome<string?> MediaType(StringValues contentType, string? fileName)
     {
         if (!StringValues.IsNullOrEmpty(contentType))
         {
-            if (!MediaTypeHeaderValue.TryParse(contentType.ToString(), out var parsed) || parsed.MediaType.Value is not { } declared
-                || declared.Contains('*', StringComparison.Ordinal))
+            var text = contentType.ToString();
+            if (!text.All(c => c is >= ' ' and <= '~') || !MediaTypeHeaderValue.TryParse(text, out var parsed)
+                || parsed.MediaType.Value is not { } declared || declared.Contains('*', StringComparison.Ordinal))
             {
-                return new Failure.Invalid($"Content-Type '{contentType}' is not a media type.", "Content-Type");
+                return new Failure.Invalid("Content-Type is not a media type of printable ASCII, such as text/plain; charset=utf-8.", "Content-Type");
             }
 
             if (!string.Equals(declared, FileService.DefaultMediaType, StringComparison.OrdinalIgnoreCase))
@@ -47,7 +56,12 @@ internal static class UploadHeaders
             }
         }
 
-        return fileName is not null && MediaTypes.TryGetContentType(fileName, out var guessed) ? guessed : FileService.DefaultMediaType;
+        if (fileName is null)
+        {
+            return (string?)null;
+        }
+
+        return MediaTypes.TryGetContentType(fileName, out var guessed) ? guessed : FileService.DefaultMediaType;
     }
 
     /// <summary>

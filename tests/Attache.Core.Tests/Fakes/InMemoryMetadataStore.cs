@@ -28,7 +28,7 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            return Task.FromResult(_documents.TryAdd(document.Id, document));
+            return Task.FromResult(WriteDocument(document));
         }
     }
 
@@ -36,13 +36,7 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            if (!_documents.ContainsKey(document.Id))
-            {
-                return Task.FromResult(false);
-            }
-
-            _documents[document.Id] = document;
-            return Task.FromResult(true);
+            return Task.FromResult(document.Revision != 0 && WriteDocument(document));
         }
     }
 
@@ -106,22 +100,12 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
 
         lock (_lock)
         {
-            if (_files.Values.Any(f => f.Id != file.Id && f.DocumentId == file.DocumentId && f.Slot == file.Slot && f.Index == file.Index))
+            if (!CanWriteFile(_files, file, newVersion))
             {
                 return Task.FromResult(false);
             }
 
-            if (newVersion is not null && _versions.Any(v => v.FileId == newVersion.FileId && v.Number == newVersion.Number))
-            {
-                throw new InvalidOperationException($"Version {newVersion.Number} of file '{file.Id}' already exists.");
-            }
-
-            _files[file.Id] = file;
-            if (newVersion is not null)
-            {
-                _versions.Add(newVersion);
-            }
-
+            WriteFile(file, newVersion);
             return Task.FromResult(true);
         }
     }
@@ -131,32 +115,32 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         lock (_lock)
         {
             var files = new Dictionary<string, StoredFile>(_files, StringComparer.Ordinal);
+            foreach (var document in batch.Documents)
+            {
+                if (!CanWriteDocument(document))
+                {
+                    return Task.FromResult(false);
+                }
+            }
+
             foreach (var imported in batch.Files)
             {
-                var file = imported.File;
-                var taken = files.Values.Any(f => f.Id != file.Id && f.DocumentId == file.DocumentId && f.Slot == file.Slot && f.Index == file.Index)
-                    || (imported.NewVersion is { } version && _versions.Any(v => v.FileId == version.FileId && v.Number == version.Number));
-                if (taken)
+                if (!CanWriteFile(files, imported.File, imported.NewVersion))
                 {
                     return Task.FromResult(false);
                 }
 
-                files[file.Id] = file;
+                files[imported.File.Id] = imported.File with { Revision = imported.File.Revision + 1 };
             }
 
             foreach (var document in batch.Documents)
             {
-                _documents[document.Id] = document;
+                WriteDocument(document);
             }
 
             foreach (var imported in batch.Files)
             {
-                _files[imported.File.Id] = imported.File;
-                if (imported.NewVersion is not null)
-                {
-                    _versions.Add(imported.NewVersion);
-                }
-
+                WriteFile(imported.File, imported.NewVersion);
                 if (long.TryParse(imported.File.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var numeric)
                     && numeric > _lastFileId)
                 {
@@ -194,7 +178,10 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
             _versions.RemoveAll(v => fileIds.Contains(v.FileId));
             foreach (var id in fileIds)
             {
-                _files[id] = _files[id] with { CurrentVersion = null, Size = 0, Sha256 = "", Md5 = "", State = UploadState.Initial };
+                _files[id] = _files[id] with
+                {
+                    CurrentVersion = null, Size = 0, Sha256 = "", Md5 = "", State = UploadState.Initial, Revision = _files[id].Revision + 1,
+                };
             }
 
             IReadOnlyList<string> unreferenced = keys.Where(k => !_versions.Any(v => v.Sha256 == k)).Order(StringComparer.Ordinal).ToList();
@@ -207,6 +194,40 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         lock (_lock)
         {
             return Task.FromResult(_versions.Any(v => v.Sha256 == sha256));
+        }
+    }
+
+    // The revision rules of the port: 0 inserts, anything else updates only the same stored revision; writes add one.
+    private bool CanWriteDocument(Document document) =>
+        document.Revision == 0 ? !_documents.ContainsKey(document.Id)
+        : _documents.TryGetValue(document.Id, out var stored) && stored.Revision == document.Revision;
+
+    private bool WriteDocument(Document document)
+    {
+        if (!CanWriteDocument(document))
+        {
+            return false;
+        }
+
+        _documents[document.Id] = document with { Revision = document.Revision + 1 };
+        return true;
+    }
+
+    private bool CanWriteFile(Dictionary<string, StoredFile> files, StoredFile file, FileVersion? newVersion)
+    {
+        var current = file.Revision == 0 ? !files.ContainsKey(file.Id)
+            : files.TryGetValue(file.Id, out var stored) && stored.Revision == file.Revision;
+        var slotFree = !files.Values.Any(f => f.Id != file.Id && f.DocumentId == file.DocumentId && f.Slot == file.Slot && f.Index == file.Index);
+        var versionFree = newVersion is null || !_versions.Any(v => v.FileId == newVersion.FileId && v.Number == newVersion.Number);
+        return current && slotFree && versionFree;
+    }
+
+    private void WriteFile(StoredFile file, FileVersion? newVersion)
+    {
+        _files[file.Id] = file with { Revision = file.Revision + 1 };
+        if (newVersion is not null)
+        {
+            _versions.Add(newVersion);
         }
     }
 }

@@ -91,6 +91,41 @@ public sealed class FileEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_escaped_quote_in_a_quoted_file_name_is_kept_as_a_quote()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/documents/doc/files/file") { Content = new ByteArrayContent([1]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Disposition", "attachment; filename=\"a\\\"b.txt\"");
+        using var response = await _client.SendAsync(request, NativeApi.Token);
+        Assert.Equal("a\"b.txt", (await response.JsonAsync()).Str("fileName"));
+    }
+
+    [Theory]
+    [InlineData("text/plain; charset=\"\u00e9\"")]
+    [InlineData("text/plain; a=\"\u0001\"")]
+    public async Task A_media_type_that_could_not_be_sent_back_in_a_header_is_a_bad_request(string contentType)
+    {
+        using var response = await _client.PutFileAsync("doc", [1], "x.txt", configure: r =>
+        {
+            r.Content!.Headers.Remove("Content-Type");
+            Assert.True(r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType));
+        });
+        Assert.Equal("Content-Type", (await response.ProblemAsync(HttpStatusCode.BadRequest)).Str("field"));
+    }
+
+    [Fact]
+    public async Task A_new_version_sent_without_a_name_or_type_keeps_the_file_s_name_and_type()
+    {
+        var first = await _client.UploadAsync("doc", "%PDF-1"u8.ToArray(), "report.pdf");
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/documents/doc/files/file") { Content = new ByteArrayContent("%PDF-2"u8.ToArray()) };
+        using var response = await _client.SendAsync(request, NativeApi.Token);
+
+        var second = await response.JsonAsync();
+        Assert.Equal(first.Str("id"), second.Str("id"));
+        Assert.Equal("report.pdf", second.Str("fileName"));
+        Assert.Equal("application/pdf", second.Str("mediaType"));
+    }
+
+    [Fact]
     public async Task A_name_with_nothing_usable_is_a_bad_request()
     {
         using var response = await _client.PutFileAsync("doc", [1], "..");

@@ -34,7 +34,7 @@ public abstract class MetadataStoreContract
 
         Assert.True(await Store.TryCreateDocumentAsync(document, Token));
 
-        AssertSameDocument(document, await Store.FindDocumentAsync("doc-1", Token));
+        AssertSameDocument(document with { Revision = 1 }, await Store.FindDocumentAsync("doc-1", Token));
     }
 
     [Fact]
@@ -59,6 +59,7 @@ public abstract class MetadataStoreContract
         await Store.TryCreateDocumentAsync(NewDocument("doc-1") with { Properties = new Dictionary<string, string> { ["a"] = "1" } }, Token);
         var updated = NewDocument("doc-1") with
         {
+            Revision = 1,
             Title = "new",
             State = "Done",
             Properties = new Dictionary<string, string> { ["b"] = "2" },
@@ -68,13 +69,88 @@ public abstract class MetadataStoreContract
 
         Assert.True(await Store.UpdateDocumentAsync(updated, Token));
 
-        AssertSameDocument(updated, await Store.FindDocumentAsync("doc-1", Token));
+        AssertSameDocument(updated with { Revision = 2 }, await Store.FindDocumentAsync("doc-1", Token));
+    }
+
+    [Fact]
+    public async Task An_update_from_a_stale_revision_answers_false_and_keeps_the_newer_write()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc-1"), Token);
+        var read = (await Store.FindDocumentAsync("doc-1", Token))!;
+        Assert.True(await Store.UpdateDocumentAsync(read with { Title = "first writer" }, Token));
+
+        Assert.False(await Store.UpdateDocumentAsync(read with { Title = "second writer", Deleted = T0 }, Token));
+
+        var stored = (await Store.FindDocumentAsync("doc-1", Token))!;
+        Assert.Equal("first writer", stored.Title);
+        Assert.Null(stored.Deleted);
+        Assert.Equal(2, stored.Revision);
+    }
+
+    [Fact]
+    public async Task A_new_file_whose_id_is_taken_answers_false_and_leaves_the_owner_s_file_alone()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("victim"), Token);
+        await Store.TryCreateDocumentAsync(NewDocument("intruder"), Token);
+        var v1 = NewVersion("7", 1, Key('a'));
+        Assert.True(await Store.SaveFileAsync(Ready(NewFile("7", "victim"), v1), v1, Token));
+
+        var takeover = NewFile("7", "intruder") with { Slot = "other" };
+        Assert.False(await Store.SaveFileAsync(takeover, null, Token));
+        Assert.False(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(takeover, null)]), Token));
+
+        Assert.Equal("victim", (await Store.FindFileAsync("7", Token))?.DocumentId);
+        Assert.Empty(await Store.ListFilesAsync("intruder", Token));
+    }
+
+    [Fact]
+    public async Task A_file_written_from_a_stale_revision_answers_false_and_writes_nothing()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        var v1 = NewVersion("1", 1, Key('a'));
+        await Store.SaveFileAsync(Ready(NewFile("1", "doc"), v1), v1, Token);
+        var read = (await Store.FindFileAsync("1", Token))!;
+        var v2 = NewVersion("1", 2, Key('b'));
+        Assert.True(await Store.SaveFileAsync(Ready(read, v2), v2, Token));
+
+        Assert.False(await Store.SaveFileAsync(read with { State = UploadState.ChecksumVerificationOnServerSideMismatch }, null, Token));
+
+        var stored = (await Store.FindFileAsync("1", Token))!;
+        Assert.Equal(UploadState.ReadyForDownloadFromServerToClient, stored.State);
+        Assert.Equal(2, stored.CurrentVersion);
+        Assert.Equal(2, stored.Revision);
+    }
+
+    [Fact]
+    public async Task Purging_counts_as_a_write_of_each_file()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        await SaveVersionsAsync("1", "doc", "file", Key('a'));
+        var read = (await Store.FindFileAsync("1", Token))!;
+
+        await Store.PurgeDocumentContentAsync("doc", Token);
+
+        Assert.False(await Store.SaveFileAsync(read with { State = UploadState.UploadFromClientToServerFailed }, null, Token));
+        Assert.Null((await Store.FindFileAsync("1", Token))!.CurrentVersion);
+    }
+
+    [Fact]
+    public async Task An_import_from_a_stale_document_revision_writes_nothing()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        var read = (await Store.FindDocumentAsync("doc", Token))!;
+        Assert.True(await Store.UpdateDocumentAsync(read with { Title = "newer" }, Token));
+
+        Assert.False(await Store.ImportAsync(new ImportBatch([read with { Title = "imported" }, NewDocument("fresh")], []), Token));
+
+        Assert.Equal("newer", (await Store.FindDocumentAsync("doc", Token))?.Title);
+        Assert.Null(await Store.FindDocumentAsync("fresh", Token));
     }
 
     [Fact]
     public async Task Updating_a_missing_document_answers_false_and_creates_nothing()
     {
-        Assert.False(await Store.UpdateDocumentAsync(NewDocument("ghost"), Token));
+        Assert.False(await Store.UpdateDocumentAsync(NewDocument("ghost") with { Revision = 1 }, Token));
 
         Assert.Null(await Store.FindDocumentAsync("ghost", Token));
     }
@@ -177,7 +253,7 @@ public abstract class MetadataStoreContract
 
         Assert.True(await Store.SaveFileAsync(Ready(file, version), version, Token));
 
-        AssertSameFile(Ready(file, version), await Store.FindFileAsync("1", Token));
+        AssertSameFile(Ready(file, version) with { Revision = 1 }, await Store.FindFileAsync("1", Token));
         Assert.Equal(version, await Store.FindVersionAsync("1", 1, Token));
         Assert.Equal([version], await Store.ListVersionsAsync("1", Token));
     }
@@ -190,10 +266,10 @@ public abstract class MetadataStoreContract
         var v2 = NewVersion("1", 2, Key('b')) with { FileName = "b.txt", CreatedBy = null };
         await Store.SaveFileAsync(Ready(NewFile("1", "doc"), v1), v1, Token);
 
-        var replaced = Ready(NewFile("1", "doc"), v2) with { Modified = T0.AddDays(1), Removed = T0.AddDays(2) };
+        var replaced = Ready(NewFile("1", "doc"), v2) with { Modified = T0.AddDays(1), Removed = T0.AddDays(2), Revision = 1 };
         Assert.True(await Store.SaveFileAsync(replaced, v2, Token));
 
-        AssertSameFile(replaced, await Store.FindFileAsync("1", Token));
+        AssertSameFile(replaced with { Revision = 2 }, await Store.FindFileAsync("1", Token));
         Assert.Equal([v1, v2], await Store.ListVersionsAsync("1", Token));
     }
 
@@ -205,7 +281,7 @@ public abstract class MetadataStoreContract
 
         Assert.True(await Store.SaveFileAsync(failed, null, Token));
 
-        AssertSameFile(failed, await Store.FindFileAsync("1", Token));
+        AssertSameFile(failed with { Revision = 1 }, await Store.FindFileAsync("1", Token));
         Assert.Empty(await Store.ListVersionsAsync("1", Token));
     }
 
@@ -213,10 +289,11 @@ public abstract class MetadataStoreContract
     public async Task Versions_are_listed_oldest_first()
     {
         await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+        var revision = 0;
         foreach (var number in new[] { 3, 1, 2 })
         {
             var version = NewVersion("1", number, Key((char)('a' + number)));
-            await Store.SaveFileAsync(Ready(NewFile("1", "doc"), version), version, Token);
+            Assert.True(await Store.SaveFileAsync(Ready(NewFile("1", "doc"), version) with { Revision = revision++ }, version, Token));
         }
 
         Assert.Equal([1, 2, 3], (await Store.ListVersionsAsync("1", Token)).Select(v => v.Number));
@@ -248,7 +325,7 @@ public abstract class MetadataStoreContract
         await Store.SaveFileAsync(Ready(NewFile("1", "doc"), v1), v1, Token);
         var again = NewVersion("1", 1, Key('b'));
 
-        Assert.False(await Store.SaveFileAsync(Ready(NewFile("1", "doc"), again) with { FileName = "x.bin" }, again, Token));
+        Assert.False(await Store.SaveFileAsync(Ready(NewFile("1", "doc"), again) with { FileName = "x.bin", Revision = 1 }, again, Token));
 
         Assert.Equal(Key('a'), (await Store.FindFileAsync("1", Token))?.Sha256);
         Assert.Equal([v1], await Store.ListVersionsAsync("1", Token));
@@ -347,21 +424,21 @@ public abstract class MetadataStoreContract
         var v1 = NewVersion("f-1", 1, Key('a'));
         var file = Ready(NewFile("f-1", "new"), v1);
         var batch = new ImportBatch(
-            [NewDocument("old") with { Title = "after", Modified = T0.AddHours(1) }, NewDocument("new") with { Kind = "message" }],
+            [NewDocument("old") with { Title = "after", Modified = T0.AddHours(1), Revision = 1 }, NewDocument("new") with { Kind = "message" }],
             [new ImportedFile(file, v1)]);
 
         Assert.True(await Store.ImportAsync(batch, Token));
 
         Assert.Equal("after", (await Store.FindDocumentAsync("old", Token))?.Title);
-        AssertSameDocument(NewDocument("new") with { Kind = "message" }, await Store.FindDocumentAsync("new", Token));
-        AssertSameFile(file, await Store.FindFileAsync("f-1", Token));
+        AssertSameDocument(NewDocument("new") with { Kind = "message", Revision = 1 }, await Store.FindDocumentAsync("new", Token));
+        AssertSameFile(file with { Revision = 1 }, await Store.FindFileAsync("f-1", Token));
         Assert.Equal([v1], await Store.ListVersionsAsync("f-1", Token));
 
         var v2 = NewVersion("f-1", 2, Key('b'));
-        var removed = Ready(file, v2) with { Removed = T0.AddDays(1) };
+        var removed = Ready(file, v2) with { Removed = T0.AddDays(1), Revision = 1 };
         Assert.True(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(removed, v2)]), Token));
 
-        AssertSameFile(removed, await Store.FindFileAsync("f-1", Token));
+        AssertSameFile(removed with { Revision = 2 }, await Store.FindFileAsync("f-1", Token));
         Assert.Equal([v1, v2], await Store.ListVersionsAsync("f-1", Token));
     }
 
@@ -397,7 +474,8 @@ public abstract class MetadataStoreContract
         await Store.SaveFileAsync(Ready(NewFile("1", "doc"), v1), v1, Token);
         var again = NewVersion("1", 1, Key('b'));
 
-        Assert.False(await Store.ImportAsync(new ImportBatch([NewDocument("other")], [new ImportedFile(Ready(NewFile("1", "doc"), again), again)]), Token));
+        Assert.False(await Store.ImportAsync(
+            new ImportBatch([NewDocument("other")], [new ImportedFile(Ready(NewFile("1", "doc"), again) with { Revision = 1 }, again)]), Token));
 
         Assert.Null(await Store.FindDocumentAsync("other", Token));
         Assert.Equal([v1], await Store.ListVersionsAsync("1", Token));
@@ -419,6 +497,16 @@ public abstract class MetadataStoreContract
         Assert.True(await Store.ImportAsync(batch, Token));
 
         Assert.Equal("1257", await Store.NextFileIdAsync(Token));
+    }
+
+    [Fact]
+    public async Task An_imported_nineteen_digit_file_id_is_never_handed_out_again()
+    {
+        await Store.TryCreateDocumentAsync(NewDocument("doc"), Token);
+
+        Assert.True(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(NewFile("1000000000000000015", "doc"), null)]), Token));
+
+        Assert.Equal("1000000000000000016", await Store.NextFileIdAsync(Token));
     }
 
     [Fact]
@@ -495,7 +583,7 @@ public abstract class MetadataStoreContract
         foreach (var key in keys)
         {
             var version = NewVersion(fileId, ++number, key);
-            Assert.True(await Store.SaveFileAsync(Ready(NewFile(fileId, documentId) with { Slot = slot }, version), version, Token));
+            Assert.True(await Store.SaveFileAsync(Ready(NewFile(fileId, documentId) with { Slot = slot, Revision = number - 1 }, version), version, Token));
         }
     }
 

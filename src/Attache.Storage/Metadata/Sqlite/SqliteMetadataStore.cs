@@ -21,33 +21,42 @@ public sealed class SqliteMetadataStore : IMetadataStore
     private const int PrimaryKeyViolation = 1555;
 
     private const string DocumentColumns =
-        "id, kind, title, owner, state, folder, properties, attributes, acl, source_url, created, modified, deleted";
+        "id, kind, title, owner, state, folder, properties, attributes, acl, source_url, created, modified, deleted, revision";
 
     private const string FileColumns =
-        "id, document_id, slot, idx, file_name, media_type, state, current_version, size, sha256, md5, has_thumbnail, created, modified, removed";
+        "id, document_id, slot, idx, file_name, media_type, state, current_version, size, sha256, md5, has_thumbnail, created, modified, removed, revision";
 
     private const string VersionColumns =
         "file_id, number, size, sha256, md5, file_name, media_type, created, created_by";
 
-    private const string UpsertDocumentSql = $"""
+    private const string InsertDocumentSql = $"""
         INSERT INTO documents ({DocumentColumns})
-        VALUES (@id, @kind, @title, @owner, @state, @folder, @properties, @attributes, @acl, @source_url, @created, @modified, @deleted)
-        ON CONFLICT (id) DO UPDATE SET
-            kind = excluded.kind, title = excluded.title, owner = excluded.owner, state = excluded.state, folder = excluded.folder,
-            properties = excluded.properties, attributes = excluded.attributes, acl = excluded.acl, source_url = excluded.source_url,
-            created = excluded.created, modified = excluded.modified, deleted = excluded.deleted;
+        VALUES (@id, @kind, @title, @owner, @state, @folder, @properties, @attributes, @acl, @source_url, @created, @modified, @deleted,
+                @next_revision)
+        ON CONFLICT (id) DO NOTHING;
         """;
 
-    private const string UpsertFileSql = $"""
+    private const string UpdateDocumentSql = """
+        UPDATE documents
+        SET kind = @kind, title = @title, owner = @owner, state = @state, folder = @folder, properties = @properties,
+            attributes = @attributes, acl = @acl, source_url = @source_url, created = @created, modified = @modified,
+            deleted = @deleted, revision = @next_revision
+        WHERE id = @id AND revision = @revision;
+        """;
+
+    private const string InsertFileSql = $"""
         INSERT INTO files ({FileColumns})
         VALUES (@id, @document_id, @slot, @idx, @file_name, @media_type, @state, @current_version, @size, @sha256, @md5,
-                @has_thumbnail, @created, @modified, @removed)
-        ON CONFLICT (id) DO UPDATE SET
-            document_id = excluded.document_id, slot = excluded.slot, idx = excluded.idx,
-            file_name = excluded.file_name, media_type = excluded.media_type, state = excluded.state,
-            current_version = excluded.current_version, size = excluded.size, sha256 = excluded.sha256,
-            md5 = excluded.md5, has_thumbnail = excluded.has_thumbnail, created = excluded.created,
-            modified = excluded.modified, removed = excluded.removed;
+                @has_thumbnail, @created, @modified, @removed, @next_revision);
+        """;
+
+    private const string UpdateFileSql = """
+        UPDATE files
+        SET document_id = @document_id, slot = @slot, idx = @idx, file_name = @file_name, media_type = @media_type,
+            state = @state, current_version = @current_version, size = @size, sha256 = @sha256, md5 = @md5,
+            has_thumbnail = @has_thumbnail, created = @created, modified = @modified, removed = @removed,
+            revision = @next_revision
+        WHERE id = @id AND revision = @revision;
         """;
 
     private const string InsertVersionSql = $"""
@@ -131,29 +140,25 @@ public sealed class SqliteMetadataStore : IMetadataStore
     public async Task<bool> TryCreateDocumentAsync(Document document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
+        if (document.Revision != 0)
+        {
+            throw new ArgumentException("A new document has revision 0.", nameof(document));
+        }
+
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"""
-            INSERT INTO documents ({DocumentColumns})
-            VALUES (@id, @kind, @title, @owner, @state, @folder, @properties, @attributes, @acl, @source_url, @created, @modified, @deleted)
-            ON CONFLICT (id) DO NOTHING;
-            """);
-        BindDocument(command, document);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await WriteDocumentAsync(connection, null, document, cancellationToken);
     }
 
     public async Task<bool> UpdateDocumentAsync(Document document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
+        if (document.Revision == 0)
+        {
+            return false;
+        }
+
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, """
-            UPDATE documents
-            SET kind = @kind, title = @title, owner = @owner, state = @state, folder = @folder, properties = @properties,
-                attributes = @attributes, acl = @acl, source_url = @source_url, created = @created, modified = @modified,
-                deleted = @deleted
-            WHERE id = @id;
-            """);
-        BindDocument(command, document);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await WriteDocumentAsync(connection, null, document, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Document>> ListDocumentsAsync(DocumentQuery query, CancellationToken cancellationToken)
@@ -245,30 +250,14 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        try
+        if (!await WriteFileAsync(connection, transaction, file, newVersion, cancellationToken))
         {
-            await using (var upsert = Command(connection, UpsertFileSql, transaction))
-            {
-                BindFile(upsert, file);
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            if (newVersion is not null)
-            {
-                await using var insert = Command(connection, InsertVersionSql, transaction);
-                BindVersion(insert, newVersion);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode is UniqueViolation or PrimaryKeyViolation)
-        {
-            // Another file holds the slot, or a concurrent upload already added this version number.
-            _logger.LogDebug("Not saving file {FileId}: {Reason}", file.Id, exception.Message);
+            await transaction.RollbackAsync(CancellationToken.None);
             return false;
         }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<bool> ImportAsync(ImportBatch batch, CancellationToken cancellationToken)
@@ -284,47 +273,35 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        try
+        foreach (var document in batch.Documents)
         {
-            foreach (var document in batch.Documents)
+            if (!await WriteDocumentAsync(connection, transaction, document, cancellationToken))
             {
-                await using var upsert = Command(connection, UpsertDocumentSql, transaction);
-                BindDocument(upsert, document);
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
+                _logger.LogDebug("Not importing: document {DocumentId} exists or changed since it was read", document.Id);
+                await transaction.RollbackAsync(CancellationToken.None);
+                return false;
+            }
+        }
+
+        foreach (var (file, newVersion) in batch.Files)
+        {
+            if (!await WriteFileAsync(connection, transaction, file, newVersion, cancellationToken))
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return false;
             }
 
-            foreach (var (file, newVersion) in batch.Files)
+            if (PlainNumber(file.Id) is { } number)
             {
-                await using (var upsert = Command(connection, UpsertFileSql, transaction))
-                {
-                    BindFile(upsert, file);
-                    await upsert.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                if (newVersion is not null)
-                {
-                    await using var insert = Command(connection, InsertVersionSql, transaction);
-                    BindVersion(insert, newVersion);
-                    await insert.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                if (PlainNumber(file.Id) is { } number)
-                {
-                    await using var raise = Command(connection,
-                        "UPDATE sequences SET value = MAX(value, @value) WHERE name = 'file_id';", transaction);
-                    raise.Parameters.AddWithValue("@value", number);
-                    await raise.ExecuteNonQueryAsync(cancellationToken);
-                }
+                await using var raise = Command(connection,
+                    "UPDATE sequences SET value = MAX(value, @value) WHERE name = 'file_id';", transaction);
+                raise.Parameters.AddWithValue("@value", number);
+                await raise.ExecuteNonQueryAsync(cancellationToken);
             }
+        }
 
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode is UniqueViolation or PrimaryKeyViolation)
-        {
-            _logger.LogDebug("Not importing: {Reason}", exception.Message);
-            return false;
-        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<IReadOnlyList<FileVersion>> ListVersionsAsync(string fileId, CancellationToken cancellationToken)
@@ -365,7 +342,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
         await using (var purge = Command(connection, """
             DELETE FROM file_versions WHERE file_id IN (SELECT id FROM files WHERE document_id = @document_id);
-            UPDATE files SET current_version = NULL, size = 0, sha256 = '', md5 = '', state = @state WHERE document_id = @document_id;
+            UPDATE files SET current_version = NULL, size = 0, sha256 = '', md5 = '', state = @state, revision = revision + 1
+            WHERE document_id = @document_id;
             """, transaction))
         {
             purge.Parameters.AddWithValue("@document_id", documentId);
@@ -390,6 +368,51 @@ public sealed class SqliteMetadataStore : IMetadataStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await IsReferencedAsync(connection, null, sha256, cancellationToken);
+    }
+
+    /// <summary>Inserts (revision 0) or updates (same revision) one document; false when another write came first.</summary>
+    private static async Task<bool> WriteDocumentAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, Document document, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, document.Revision == 0 ? InsertDocumentSql : UpdateDocumentSql, transaction);
+        BindDocument(command, document);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Inserts (revision 0) or updates (same revision) one file and adds its new version; false, with the transaction
+    /// to be rolled back, when the id or slot is taken, the file changed since it was read, or the version exists.
+    /// </summary>
+    private async Task<bool> WriteFileAsync(
+        SqliteConnection connection, SqliteTransaction transaction, StoredFile file, FileVersion? newVersion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (var write = Command(connection, file.Revision == 0 ? InsertFileSql : UpdateFileSql, transaction))
+            {
+                BindFile(write, file);
+                if (await write.ExecuteNonQueryAsync(cancellationToken) != 1)
+                {
+                    _logger.LogDebug("Not saving file {FileId}: it changed since revision {Revision}", file.Id, file.Revision);
+                    return false;
+                }
+            }
+
+            if (newVersion is not null)
+            {
+                await using var insert = Command(connection, InsertVersionSql, transaction);
+                BindVersion(insert, newVersion);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return true;
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode is UniqueViolation or PrimaryKeyViolation)
+        {
+            // The id or the slot is another file's, or a concurrent upload already added this version number.
+            _logger.LogDebug("Not saving file {FileId}: {Reason}", file.Id, exception.Message);
+            return false;
+        }
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -448,6 +471,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
         parameters.AddWithValue("@created", Time(document.Created));
         parameters.AddWithValue("@modified", Time(document.Modified));
         parameters.AddWithValue("@deleted", Nullable(Time(document.Deleted)));
+        parameters.AddWithValue("@revision", document.Revision);
+        parameters.AddWithValue("@next_revision", document.Revision + 1);
     }
 
     private static Document ReadDocument(SqliteDataReader reader) => new()
@@ -465,6 +490,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         Created = ParseTime(reader.GetString(10)),
         Modified = ParseTime(reader.GetString(11)),
         Deleted = NullableTime(reader, 12),
+        Revision = reader.GetInt64(13),
     };
 
     private static void BindFile(SqliteCommand command, StoredFile file)
@@ -485,6 +511,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
         parameters.AddWithValue("@created", Time(file.Created));
         parameters.AddWithValue("@modified", Time(file.Modified));
         parameters.AddWithValue("@removed", Nullable(Time(file.Removed)));
+        parameters.AddWithValue("@revision", file.Revision);
+        parameters.AddWithValue("@next_revision", file.Revision + 1);
     }
 
     private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
@@ -516,6 +544,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         Created = ParseTime(reader.GetString(12)),
         Modified = ParseTime(reader.GetString(13)),
         Removed = NullableTime(reader, 14),
+        Revision = reader.GetInt64(15),
     };
 
     private static void BindVersion(SqliteCommand command, FileVersion version)
@@ -545,11 +574,13 @@ public sealed class SqliteMetadataStore : IMetadataStore
         CreatedBy = NullableString(reader, 8),
     };
 
-    /// <summary>The number an id such as <c>1256</c> spells, as the sequence would have; null for <c>01256</c>, <c>a1</c> or an overflow.</summary>
+    /// <summary>
+    /// The number an id such as <c>1256</c> spells, as the sequence would have; null for <c>01256</c>, <c>a1</c>, or a
+    /// number beyond what the sequence can ever reach.
+    /// </summary>
     private static long? PlainNumber(string id) =>
-        id.Length is > 0 and <= 18 && id[0] != '0' && id.All(char.IsAsciiDigit)
-            ? long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture)
-            : null;
+        id.Length > 0 && id[0] != '0' && id.All(char.IsAsciiDigit)
+        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 

@@ -22,7 +22,8 @@ internal static class SqliteMigrations
             source_url  TEXT NULL,
             created     TEXT NOT NULL,
             modified    TEXT NOT NULL,
-            deleted     TEXT NULL
+            deleted     TEXT NULL,
+            revision    INTEGER NOT NULL
         );
 
         CREATE TABLE files (
@@ -41,6 +42,7 @@ internal static class SqliteMigrations
             created         TEXT NOT NULL,
             modified        TEXT NOT NULL,
             removed         TEXT NULL,
+            revision        INTEGER NOT NULL,
             CONSTRAINT uq_files_slot UNIQUE (document_id, slot, idx)
         );
 

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Security.Cryptography;
+
+namespace Attache.Server.Tests.Api;
+
+/// <summary>Uploads that race other writes of the same file or document, through real Kestrel.</summary>
+public sealed class UploadRaceTests : IAsyncLifetime
+{
+    private AttacheApp _app = null!;
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:Uploads:MaxBytes"] = "100000" });
+        _client = _app.CreateAdminClient();
+        await _client.CreateDocumentAsync(new { id = "doc" });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_good_and_bad_checksum_uploads_never_roll_the_file_back_to_an_older_version()
+    {
+        var first = await _client.UploadAsync("doc", "v0"u8.ToArray(), "f.txt");
+        var uploads = Enumerable.Range(0, 12).Select(async i =>
+        {
+            var content = NativeApi.Bytes(2000 + i, i);
+            using var response = await _client.PutFileAsync("doc", content, "f.txt", configure: request =>
+                request.Headers.Add("x-attache-sha256", i % 2 == 0 ? Convert.ToHexStringLower(SHA256.HashData(content)) : new string('0', 64)));
+            return response.StatusCode;
+        });
+
+        var statuses = await Task.WhenAll(uploads);
+
+        var created = statuses.Count(s => s == HttpStatusCode.Created);
+        Assert.Equal(6, created);
+        Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.UnprocessableEntity));
+        var versions = await (await _client.GetAsync($"/v1/files/{first.Str("id")}/versions", NativeApi.Token)).JsonAsync();
+        var latest = versions.GetProperty("items").EnumerateArray().Last();
+        Assert.Equal(1 + created, latest.GetProperty("number").GetInt32());
+        var file = await (await _client.GetAsync($"/v1/files/{first.Str("id")}", NativeApi.Token)).JsonAsync();
+        Assert.Equal(1 + created, file.GetProperty("version").GetInt32());
+        Assert.Equal(latest.Str("sha256"), file.Str("sha256"));
+    }
+
+    [Fact]
+    public async Task An_upload_that_finishes_after_its_document_was_purged_is_refused_and_leaves_no_bytes()
+    {
+        await _client.CreateDocumentAsync(new { id = "race" });
+        var body = NativeApi.Bytes(60_000, 9);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port, NativeApi.Token);
+        var head = $"PUT /v1/documents/race/files/file?fileName=late.bin HTTP/1.1\r\nHost: {_client.BaseAddress.Authority}\r\n"
+            + $"Authorization: Bearer {AttacheApp.AdminKey}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head), NativeApi.Token);
+        await socket.SendAsync(body.AsMemory(0, 30_000), NativeApi.Token);
+
+        await WaitForStagingAsync();
+        using (var purged = await _client.DeleteAsync("/v1/documents/race?purge=true", NativeApi.Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
+        }
+
+        await socket.SendAsync(body.AsMemory(30_000), NativeApi.Token);
+        var answer = new List<byte>();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, NativeApi.Token)) > 0)
+        {
+            answer.AddRange(buffer.AsSpan(0, read));
+        }
+
+        var text = Encoding.UTF8.GetString(answer.ToArray());
+        Assert.StartsWith("HTTP/1.1 410", text, StringComparison.Ordinal);
+        var files = await (await _client.GetAsync("/v1/documents/race/files", NativeApi.Token)).JsonAsync();
+        Assert.Equal(0, files.GetProperty("items").GetArrayLength());
+        Assert.Empty(_app.BlobFiles());
+    }
+
+    [Fact]
+    public async Task A_re_upload_over_the_limit_leaves_the_current_version_downloadable_whatever_its_framing()
+    {
+        var first = await _client.UploadAsync("doc", "keep me"u8.ToArray(), "k.txt");
+
+        using var sized = await _client.PutFileAsync("doc", new byte[100_001], "k.txt");
+        await sized.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        using var chunked = new StreamContent(new PatternStream(300_000, seed: 3));
+        using var streamed = await _client.PutAsync("/v1/documents/doc/files/file?fileName=k.txt", chunked, NativeApi.Token);
+        await streamed.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Equal("keep me", await _client.GetStringAsync($"/v1/files/{first.Str("id")}/content", NativeApi.Token));
+    }
+
+    private async Task WaitForStagingAsync()
+    {
+        var staging = Path.Combine(_app.DataPath, "blobs", ".staging");
+        for (var i = 0; i < 200 && !(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any()); i++)
+        {
+            await Task.Delay(25, NativeApi.Token);
+        }
+
+        Assert.True(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any(),
+            "the upload never started staging: " + string.Join(", ", Directory.EnumerateFileSystemEntries(_app.DataPath, "*", SearchOption.AllDirectories)));
+    }
+}
