@@ -183,8 +183,13 @@ internal sealed class ManifestParser
 
         if (_errors.Count == errorsBefore && DocumentRules.Validate(document) is { } invalid)
         {
-            var dot = invalid.Field.IndexOf('.', StringComparison.Ordinal);
-            Error(dot < 0 ? Child(path, invalid.Field) : Child(Child(path, invalid.Field[..dot]), invalid.Field[(dot + 1)..]), invalid.Message);
+            // The rules name a field as "kind", "acl[0].permissions" or "properties.<any key>".
+            const string properties = "properties.";
+            Error(
+                invalid.Field.StartsWith(properties, StringComparison.Ordinal)
+                    ? Child(Child(path, "properties"), invalid.Field[properties.Length..])
+                    : $"{path}.{invalid.Field}",
+                invalid.Message);
         }
 
         var files = new List<ManifestFile>();

@@ -230,6 +230,22 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Document_rule_errors_are_reported_at_their_json_path_in_the_manifest()
+    {
+        using var response = await PostJsonAsync("""
+            { "documents": [
+              { "id": "a", "attributes": [ { "id": "fi_file", "type": "file", "visibility": "W" }, { "id": "fi_x", "type": "file", "visibility": "Q" } ] },
+              { "id": "b", "acl": [ { "principal": "bob", "permissions": ["read"] } ] },
+              { "id": "c", "properties": { "a.b": "" }, "kind": "no kind" } ] }
+            """);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(
+            ["$.documents[0].attributes[1].visibility", "$.documents[1].acl[0].permissions", "$.documents[2].kind"],
+            problem.GetProperty("errors").EnumerateArray().Select(e => e.Str("path")));
+    }
+
+    [Fact]
     public async Task A_body_that_is_neither_json_nor_multipart_is_refused()
     {
         using var content = new StringContent("documents: []", Encoding.UTF8, "text/yaml");
