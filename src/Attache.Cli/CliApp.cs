@@ -76,7 +76,7 @@ internal static class CliApp
         var path = new Argument<FileInfo>("path") { Description = "The file to upload" };
         var document = new Option<string>("--document", "-d") { Description = "Id of the document to upload into", Required = true };
         var slot = new Option<string>("--slot") { Description = "Slot of the document", DefaultValueFactory = _ => "file" };
-        var index = new Option<int?>("--index") { Description = "Index within the slot (default: the next free one)" };
+        var index = new Option<int?>("--index") { Description = "Index within the slot (default: 0; an occupied index gets a new version)" };
         var name = new Option<string?>("--name") { Description = "File name to store (default: the local name)" };
         var mediaType = new Option<string?>("--media-type") { Description = "Media type (default: guessed by the server from the name)" };
         var create = new Option<bool>("--create") { Description = "Create the document when it does not exist" };
@@ -108,14 +108,29 @@ internal static class CliApp
     private static Command DownloadCommand(Func<ParseResult, AttacheClient> client)
     {
         var fileId = new Argument<string>("file-id") { Description = "Id of the file to download" };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write it (default: the stored file name in the current folder)" };
+        var output = new Option<FileInfo?>("--output", "-o")
+        {
+            Description = "Where to write it, replacing what is there (default: the stored file name in the current folder)",
+        };
+        var force = new Option<bool>("--force") { Description = "Without -o, replace a file that already has the stored name" };
 
-        var command = new Command("download", "Download the current version of a file, checking its SHA-256") { fileId, output };
+        var command = new Command("download", "Download the current version of a file, checking its SHA-256") { fileId, output, force };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var attache = client(parsed);
             var id = parsed.GetRequiredValue(fileId);
-            var target = parsed.GetValue(output)?.FullName ?? Path.GetFullPath(SafeLocalName((await attache.GetFileAsync(id, cancellationToken)).FileName));
+            var chosen = parsed.GetValue(output)?.FullName;
+
+            // A name the server chose must not silently replace a local file; a name the user chose may.
+            var overwrite = chosen is not null || parsed.GetValue(force);
+            var target = chosen ?? Path.GetFullPath(SafeLocalName((await attache.GetFileAsync(id, cancellationToken)).FileName));
+            if (!overwrite && Path.Exists(target))
+            {
+                await parsed.InvocationConfiguration.Error.WriteLineAsync(
+                    $"attache: {target} already exists; use --force to replace it, or -o to choose another name");
+                return ExitFailure;
+            }
+
             var partial = target + ".partial";
             try
             {
@@ -126,7 +141,7 @@ internal static class CliApp
                     downloaded = await attache.DownloadAsync(id, progress, cancellationToken);
                 }
 
-                File.Move(partial, target, overwrite: true);
+                File.Move(partial, target, overwrite);
                 await parsed.InvocationConfiguration.Output.WriteLineAsync($"{target} {downloaded.Length} bytes sha256 {downloaded.Sha256}");
                 return 0;
             }
@@ -152,10 +167,13 @@ internal static class CliApp
         return command;
     }
 
-    /// <summary>A server-supplied name never chooses a folder: only its last segment is used.</summary>
+    /// <summary>
+    /// A server-supplied name never chooses a folder, only its last segment is used, and never makes a hidden file
+    /// (<c>.bashrc</c> becomes <c>bashrc</c>).
+    /// </summary>
     internal static string SafeLocalName(string name)
     {
-        var last = Path.GetFileName(name.Replace('\\', '/'));
-        return string.IsNullOrWhiteSpace(last) || last is "." or ".." ? "download" : last;
+        var last = Path.GetFileName(name.Replace('\\', '/')).TrimStart('.');
+        return string.IsNullOrWhiteSpace(last) ? "download" : last;
     }
 }

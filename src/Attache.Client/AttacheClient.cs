@@ -7,8 +7,9 @@ using System.Text.Json;
 namespace Attache.Client;
 
 /// <summary>
-/// A typed client for Attache's native <c>/v1</c> API. Bodies are streamed both ways; uploads declare their
-/// SHA-256 so the server rejects bytes damaged on the way, and downloads are checked against the ETag.
+/// A typed client for Attache's native <c>/v1</c> API. Bodies are streamed both ways; an upload declares the SHA-256
+/// the caller passes (the <c>attache</c> CLI always computes one) so the server rejects bytes damaged on the way, and
+/// downloads are checked against the ETag.
 /// </summary>
 public sealed class AttacheClient
 {
@@ -127,7 +128,8 @@ public sealed class AttacheClient
     /// <summary>
     /// Imports the manifest at <paramref name="manifest"/> (DESIGN §4) as an administrator. Each <c>path</c> content is
     /// resolved against the manifest's folder and streamed from disk as its own part; a path that is absolute, leads out
-    /// of that folder, or does not exist is refused before anything is sent (<see cref="AttacheException"/> names each).
+    /// of that folder (also through a symbolic link), or does not exist is refused before anything is sent
+    /// (<see cref="AttacheException"/> names each).
     /// A manifest the server refuses throws <see cref="AttacheException"/> with every error in
     /// <see cref="AttacheException.Errors"/>.
     /// </summary>

@@ -38,10 +38,14 @@ internal static class ManifestPaths
         return paths;
     }
 
-    /// <summary>Full paths for each manifest path, and a sentence for each one refused.</summary>
+    /// <summary>
+    /// Real paths (every symbolic link on the way followed) for each manifest path, and a sentence for each one refused:
+    /// a path is refused when its text or its real path leaves the real path of <paramref name="folder"/>.
+    /// </summary>
     public static (IReadOnlyList<KeyValuePair<string, string>> Resolved, IReadOnlyList<string> Refused) Resolve(string folder, IEnumerable<string> paths)
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        var realRoot = Path.TrimEndingDirectorySeparator(RealPath(root) ?? root) + Path.DirectorySeparatorChar;
         var resolved = new List<KeyValuePair<string, string>>();
         var refused = new List<string>();
         foreach (var path in paths)
@@ -57,18 +61,73 @@ internal static class ManifestPaths
             if (!full.StartsWith(root, StringComparison.Ordinal))
             {
                 refused.Add($"'{path}' leads out of the manifest's folder {root}");
+                continue;
             }
-            else if (!File.Exists(full))
+
+            var real = RealPath(full);
+            if (real is null)
+            {
+                refused.Add($"'{path}' goes through a symbolic link that cannot be followed ({full})");
+            }
+            else if (!real.StartsWith(realRoot, StringComparison.Ordinal))
+            {
+                refused.Add($"'{path}' leads out of the manifest's folder {root} through a symbolic link (to {real})");
+            }
+            else if (!File.Exists(real))
             {
                 refused.Add($"'{path}' does not exist ({full})");
             }
             else
             {
-                resolved.Add(new KeyValuePair<string, string>(path, full));
+                // The real path is what is opened, so what was checked is what is sent.
+                resolved.Add(new KeyValuePair<string, string>(path, real));
             }
         }
 
         return (resolved, refused);
+    }
+
+    /// <summary>
+    /// <paramref name="fullPath"/> with each component that is a symbolic link (the file's and every folder's on the
+    /// way) replaced by the real path of its final target; null for a link loop or a chain too long to follow.
+    /// </summary>
+    internal static string? RealPath(string fullPath, int depth = 0)
+    {
+        const int maxLinks = 40; // as Linux's limit on links followed in one lookup
+        if (depth > maxLinks)
+        {
+            return null;
+        }
+
+        var current = Path.GetPathRoot(fullPath) ?? "";
+        foreach (var name in fullPath[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, name);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is not null)
+            {
+                FileSystemInfo? target;
+                try
+                {
+                    target = info.ResolveLinkTarget(returnFinalTarget: true);
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
+
+                // The target may itself lie under linked folders.
+                next = target is null ? next : RealPath(Path.GetFullPath(target.FullName), depth + 1);
+                if (next is null)
+                {
+                    return null;
+                }
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     private static List<JsonElement> Items(JsonElement element, string name) =>

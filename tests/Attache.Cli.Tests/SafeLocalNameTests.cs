@@ -17,11 +17,16 @@ public sealed class SafeLocalNameTests
     [InlineData("dir/", "download")]
     [InlineData("   ", "download")]
     [InlineData("", "download")]
-    public void A_server_supplied_name_only_ever_names_a_file_in_the_current_folder(string name, string expected)
+    [InlineData(".bashrc", "bashrc")]
+    [InlineData("..hidden.txt", "hidden.txt")]
+    [InlineData("../.ssh/.authorized_keys", "authorized_keys")]
+    [InlineData("...", "download")]
+    public void A_server_supplied_name_only_ever_names_a_visible_file_in_the_current_folder(string name, string expected)
     {
         var local = CliApp.SafeLocalName(name);
 
         Assert.Equal(expected, local);
+        Assert.False(local.StartsWith('.'));
         var folder = Path.GetFullPath(Path.GetTempPath());
         Assert.Equal(folder, Path.GetDirectoryName(Path.GetFullPath(Path.Combine(folder, local))) + Path.DirectorySeparatorChar);
     }

@@ -32,6 +32,23 @@ public sealed class UploadDownloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Uploading_twice_without_an_index_makes_version_two_at_index_0_as_the_help_says()
+    {
+        var path = await _host.WriteFileAsync("a.txt", [1]);
+        var first = JsonDocument.Parse((await _host.RunAsync("upload", path, "--document", "doc-1", "--create")).Output).RootElement;
+        await File.WriteAllBytesAsync(path, [2], CliHost.Token);
+
+        var second = JsonDocument.Parse((await _host.RunAsync("upload", path, "--document", "doc-1")).Output).RootElement;
+        var help = await _host.RunAsync("upload", "--help");
+
+        Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
+        Assert.Equal(0, second.GetProperty("index").GetInt32());
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+        Assert.Contains("Index within the slot (default: 0; an occupied index gets a new version)", help.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("next free", help.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Upload_with_create_into_an_existing_document_leaves_it_as_it_was()
     {
         var client = _host.Client();

@@ -66,10 +66,22 @@ public sealed class DocumentServiceTests : IDisposable
         { new NewDocument(SourceUrl: "/relative/path"), "sourceUrl" },
         { new NewDocument(Properties: new Dictionary<string, string> { [""] = "x" }), "properties" },
         { new NewDocument(Properties: new Dictionary<string, string> { ["k"] = new string('v', 8193) }), "properties.k" },
-        { new NewDocument(Acl: [new AclEntry("bob", "legal", [Permissions.View])]), "acl" },
-        { new NewDocument(Acl: [new AclEntry(null, null, [Permissions.View])]), "acl" },
-        { new NewDocument(Acl: [new AclEntry("bob", null, ["read"])]), "acl" },
-        { new NewDocument(Attributes: [new AttributeDefinition("fi.file", "file", false, "W")]), "attributes" },
+        { new NewDocument(Acl: [new AclEntry("bob", "legal", [Permissions.View])]), "acl[0]" },
+        { new NewDocument(Acl: [new AclEntry("bob", null, [Permissions.View]), new AclEntry(null, null, [Permissions.View])]), "acl[1]" },
+        { new NewDocument(Acl: [new AclEntry("bob", null, ["read"])]), "acl[0].permissions" },
+        { new NewDocument(Attributes: [new AttributeDefinition("fi.file", "file", false, "W")]), "attributes[0].id" },
+        { new NewDocument(Attributes: [new AttributeDefinition("fi_file", "no type", false, "W")]), "attributes[0].type" },
+        { new NewDocument(Attributes: [new AttributeDefinition("fi_file", "file", false, "w")]), "attributes[0].visibility" },
+        { new NewDocument(Attributes: [new AttributeDefinition("fi_file", "file", false, "WR")]), "attributes[0].visibility" },
+        // Callers outside the server can still hand in nulls that the types do not admit.
+        { new NewDocument(Properties: new Dictionary<string, string> { ["k"] = null! }), "properties.k" },
+        { new NewDocument(Acl: [null!]), "acl[0]" },
+        { new NewDocument(Acl: [new AclEntry("bob", null, null!)]), "acl[0].permissions" },
+        { new NewDocument(Acl: [new AclEntry("bob", null, [null!])]), "acl[0].permissions" },
+        { new NewDocument(Attributes: [null!]), "attributes[0]" },
+        { new NewDocument(Attributes: [new AttributeDefinition(null!, "file", false, "W")]), "attributes[0].id" },
+        { new NewDocument(Attributes: [new AttributeDefinition("fi_file", null!, false, "W")]), "attributes[0].type" },
+        { new NewDocument(Attributes: [new AttributeDefinition("fi_file", "file", false, null!)]), "attributes[0].visibility" },
     };
 
     [Theory]

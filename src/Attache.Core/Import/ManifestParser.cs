@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Attache.Core.Documents;
 using Attache.Core.Files;
 
@@ -48,6 +50,17 @@ internal sealed class ManifestParser
     public static Result Parse(ReadOnlyMemory<byte> json, string caller, ImportOptions options)
     {
         var parser = new ManifestParser(caller, options);
+
+        // JsonDocument checks UTF-8 only when a string is read, and then throws; a manifest is checked whole, up front.
+        if (InvalidUtf8Offset(json.Span) is { } offset)
+        {
+            return new Result(
+                new ImportManifest([]),
+                [new ManifestError("$", string.Create(CultureInfo.InvariantCulture, $"the manifest is not valid UTF-8 (byte {offset})"))],
+                parser._paths,
+                false);
+        }
+
         JsonDocument document;
         try
         {
@@ -183,8 +196,13 @@ internal sealed class ManifestParser
 
         if (_errors.Count == errorsBefore && DocumentRules.Validate(document) is { } invalid)
         {
-            var dot = invalid.Field.IndexOf('.', StringComparison.Ordinal);
-            Error(dot < 0 ? Child(path, invalid.Field) : Child(Child(path, invalid.Field[..dot]), invalid.Field[(dot + 1)..]), invalid.Message);
+            // The rules name a field as "kind", "acl[0].permissions" or "properties.<any key>".
+            const string properties = "properties.";
+            Error(
+                invalid.Field.StartsWith(properties, StringComparison.Ordinal)
+                    ? Child(Child(path, "properties"), invalid.Field[properties.Length..])
+                    : $"{path}.{invalid.Field}",
+                invalid.Message);
         }
 
         var files = new List<ManifestFile>();
@@ -564,6 +582,22 @@ internal sealed class ManifestParser
         name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
             ? $"{path}.{name}"
             : $"{path}['{name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}']";
+
+    private static int? InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
+    }
 
     private static bool IsMediaType(string value)
     {

@@ -80,7 +80,7 @@ internal static class ImportEndpoints
             return new Failure.Invalid($"The first part must be the manifest, named '{ManifestPart}'.", ManifestPart).ToProblem();
         }
 
-        var manifest = await ReadManifestAsync(first.Body, cancellationToken);
+        var manifest = await ReadManifestAsync(new ClientBodyStream(first.Body), cancellationToken);
         if (!manifest.TryGetValue(out var json, out var failure))
         {
             return failure.ToProblem();

@@ -47,10 +47,12 @@ internal static class NativeApiEndpoints
     private static async Task<Results<Created<DocumentModel>, ProblemHttpResult>> CreateDocumentAsync(
         CreateDocumentRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
     {
+        // JSON may carry nulls where the types admit none (list entries, map values, missing members); they pass through
+        // unchanged so that the core's rules refuse each one naming its field.
         var input = new NewDocument(
             request.Id, request.Kind, request.Title, request.Owner, request.State, request.Folder, request.Properties, request.SourceUrl,
-            request.Acl?.Select(e => new AclEntry(e.Principal, e.Group, e.Permissions ?? [])).ToList(),
-            request.Attributes?.Select(a => new AttributeDefinition(a.Id, a.Type, a.Multiple, a.Visibility)).ToList());
+            request.Acl?.Select(e => e is null ? null! : new AclEntry(e.Principal, e.Group, e.Permissions)).ToList(),
+            request.Attributes?.Select(a => a is null ? null! : new AttributeDefinition(a.Id, a.Type, a.Multiple, a.Visibility)).ToList());
         var outcome = await documents.CreateAsync(user.Caller(), input, cancellationToken);
         return outcome.TryGetValue(out var document, out var failure)
             ? TypedResults.Created($"{PathBase}/documents/{Uri.EscapeDataString(document.Id)}", DocumentModel.From(document))

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Attache.Server.Errors;
 
 /// <summary>
-/// Turns what escapes an endpoint into an answer: Kestrel's own request errors keep their status (a body over the
-/// limit stays 413), a client that went away gets nothing, and anything else is a 500 that names only the trace id.
+/// Turns what escapes an endpoint into an answer: Kestrel's own request errors keep their status, titled with its
+/// reason phrase (a body over the limit stays 413), a client that went away gets nothing, and anything else is a 500
+/// that names only the trace id.
 /// </summary>
 internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogger<RequestErrorHandler> logger) : IExceptionHandler
 {
@@ -23,7 +25,7 @@ internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogg
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails = { Status = badRequest.StatusCode, Title = "Bad request", Detail = badRequest.Message },
+                ProblemDetails = { Status = badRequest.StatusCode, Title = ReasonPhrases.GetReasonPhrase(badRequest.StatusCode), Detail = badRequest.Message },
             });
         }
 

@@ -82,6 +82,62 @@ public sealed class DocumentEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"attributes":[null]}""", "attributes[0]")]
+    [InlineData("""{"acl":[null]}""", "acl[0]")]
+    [InlineData("""{"properties":{"a":null}}""", "properties.a")]
+    [InlineData("""{"attributes":[{"id":"x"}]}""", "attributes[0].type")]
+    [InlineData("""{"attributes":[{"id":"x","type":"file"}]}""", "attributes[0].visibility")]
+    [InlineData("""{"attributes":[{"id":"x","type":"file","visibility":"Z"}]}""", "attributes[0].visibility")]
+    [InlineData("""{"attributes":[{"id":"x","type":"","visibility":"W"}]}""", "attributes[0].type")]
+    [InlineData("""{"attributes":[{"type":"file","visibility":"W"}]}""", "attributes[0].id")]
+    [InlineData("""{"attributes":[{"id":"x","type":null,"visibility":"W"}]}""", "attributes[0].type")]
+    [InlineData("""{"acl":[{"principal":"bob"}]}""", "acl[0].permissions")]
+    [InlineData("""{"acl":[{"principal":"bob","permissions":null}]}""", "acl[0].permissions")]
+    [InlineData("""{"acl":[{"principal":"bob","permissions":[null]}]}""", "acl[0].permissions")]
+    [InlineData("""{"acl":[{"principal":"bob","permissions":["view"]},{"group":"g","principal":"p","permissions":[]}]}""", "acl[1]")]
+    public async Task Nulls_and_incomplete_entries_in_a_new_document_are_a_bad_request_naming_the_field(string json, string field)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("/v1/documents", content, NativeApi.Token);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(field, problem.Str("field"));
+        Assert.Equal(0, (await (await _client.GetAsync("/v1/documents?includeDeleted=true", NativeApi.Token)).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("H")]
+    [InlineData("R")]
+    [InlineData("W")]
+    [InlineData("O")]
+    [InlineData("I")]
+    [InlineData("S")]
+    [InlineData("U")]
+    public async Task Every_dynacase_visibility_letter_is_accepted_for_an_attribute(string visibility)
+    {
+        var body = await _client.CreateDocumentAsync(new
+        {
+            attributes = new[] { new { id = "fi_file", type = "file", multiple = true, visibility } },
+            acl = new[] { new { principal = "bob", permissions = new[] { "view" } } },
+        });
+
+        var attribute = Assert.Single(body.GetProperty("attributes").EnumerateArray());
+        Assert.Equal("""{"id":"fi_file","type":"file","multiple":true,"visibility":"VIS"}""".Replace("VIS", visibility, StringComparison.Ordinal), attribute.GetRawText());
+    }
+
+    [Fact]
+    public async Task A_null_property_value_in_a_patch_still_removes_the_property()
+    {
+        await _client.CreateDocumentAsync(new { id = "np", properties = new { a = "1" } });
+        using var content = new StringContent("""{"properties":{"a":null}}""", Encoding.UTF8, "application/json");
+
+        using var response = await _client.PatchAsync("/v1/documents/np", content, NativeApi.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{}", (await response.JsonAsync()).GetProperty("properties").GetRawText());
+    }
+
     [Fact]
     public async Task An_unknown_document_is_not_found_as_problem_details()
     {

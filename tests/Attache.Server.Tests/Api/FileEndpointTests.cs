@@ -348,7 +348,14 @@ public sealed class FileEndpointTests : IAsyncLifetime
         Assert.Equal([Convert.ToHexStringLower(SHA256.HashData(shared))], blobs);
         Assert.Equal(shared, await _client.GetByteArrayAsync($"/v1/files/{otherFile.Str("id")}/content", NativeApi.Token));
         using var gone = await _client.GetAsync($"/v1/files/{ownFile.Str("id")}/content", NativeApi.Token);
-        Assert.NotEqual(HttpStatusCode.OK, gone.StatusCode);
+        var problem = await gone.ProblemAsync(HttpStatusCode.Conflict);
+        // The file record stays (only its versions and bytes are purged), so the admin sees it as not ready, with no version.
+        Assert.Equal("Not ready", problem.Str("title"));
+        Assert.Equal("Initial", problem.Str("state"));
+        Assert.Equal($"File '{ownFile.Str("id")}' is not ready for download: its state is Initial.", problem.Str("detail"));
+        var metadata = await (await _client.GetAsync($"/v1/files/{ownFile.Str("id")}", NativeApi.Token)).JsonAsync();
+        Assert.Equal("Initial", metadata.Str("state"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, metadata.GetProperty("version").ValueKind);
     }
 
     [Fact]

@@ -30,6 +30,19 @@ public sealed class ProtocolAbuseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kestrel_refusing_bad_chunk_framing_answers_a_problem_titled_with_the_400_reason_phrase()
+    {
+        var answer = await SendRawAsync(
+            $"PUT /v1/documents/doc/files/file?fileName=a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {AttacheApp.AdminKey}\r\n" +
+            "Transfer-Encoding: chunked\r\n\r\n3;\nxx\r\nabc\r\n0\r\n\r\n",
+            untilEnd: true);
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("\"title\":\"Bad Request\"", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Malformed_chunked_multipart_is_a_400_not_a_500()
     {
         var answer = await SendRawAsync(
@@ -49,13 +62,22 @@ public sealed class ProtocolAbuseTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
-    private async Task<string> SendRawAsync(string request)
+    /// <summary>The first bytes of the answer, or with <paramref name="untilEnd"/> the answer up to its last chunk.</summary>
+    private async Task<string> SendRawAsync(string request, bool untilEnd = false)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(System.Net.IPAddress.Loopback, _app.CreateClient().BaseAddress!.Port, NativeApi.Token);
         await socket.SendAsync(Encoding.ASCII.GetBytes(request), NativeApi.Token);
         var buffer = new byte[4096];
-        var read = await socket.ReceiveAsync(buffer, NativeApi.Token);
-        return Encoding.ASCII.GetString(buffer, 0, read);
+        var answer = new StringBuilder();
+        int read;
+        do
+        {
+            read = await socket.ReceiveAsync(buffer, NativeApi.Token);
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        while (untilEnd && read > 0 && !answer.ToString().EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal));
+
+        return answer.ToString();
     }
 }

@@ -43,6 +43,53 @@ public sealed class ClientManifestPathTests : IDisposable
         Assert.Equal(0, _handler.Requests);
     }
 
+    [Theory]
+    [InlineData("absolute")]
+    [InlineData("relative")]
+    public async Task A_file_link_to_a_file_outside_the_manifest_folder_is_refused_before_any_request(string target)
+    {
+        var outside = Path.Combine(Path.GetDirectoryName(_folder)!, "secret.txt");
+        await File.WriteAllTextAsync(outside, "secret", TestContext.Current.CancellationToken);
+        File.CreateSymbolicLink(Path.Combine(_folder, "innocent.txt"), target == "absolute" ? outside : "../secret.txt");
+        var client = AttacheClient.Create(new Uri("http://127.0.0.1:9/"), "key", _handler);
+
+        var error = await Assert.ThrowsAsync<AttacheException>(() => client.ImportAsync(Write("innocent.txt"), TestContext.Current.CancellationToken));
+
+        Assert.Contains($"'innocent.txt' leads out of the manifest's folder {_folder}{Path.DirectorySeparatorChar} through a symbolic link", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_folder_link_to_a_folder_outside_the_manifest_folder_is_refused_before_any_request()
+    {
+        var outside = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(_folder)!, "elsewhere")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "secret", TestContext.Current.CancellationToken);
+        Directory.CreateSymbolicLink(Path.Combine(_folder, "files"), outside);
+        var client = AttacheClient.Create(new Uri("http://127.0.0.1:9/"), "key", _handler);
+
+        var error = await Assert.ThrowsAsync<AttacheException>(() => client.ImportAsync(Write("files/secret.txt"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("'files/secret.txt' leads out of the manifest's folder", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _handler.Requests);
+    }
+
+    [Fact]
+    public async Task Links_that_stay_inside_the_manifest_folder_are_sent_even_when_the_folder_is_reached_through_a_link()
+    {
+        var real = Directory.CreateDirectory(Path.Combine(_folder, "real")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(real, "a.txt"), "a", TestContext.Current.CancellationToken);
+        File.CreateSymbolicLink(Path.Combine(_folder, "link.txt"), Path.Combine("real", "a.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_folder, "alias"), real);
+        var manifest = Write("link.txt", "alias/a.txt", "real/a.txt");
+        var viaLink = Path.Combine(Path.GetDirectoryName(_folder)!, "import-link");
+        Directory.CreateSymbolicLink(viaLink, _folder);
+        var client = AttacheClient.Create(new Uri("http://127.0.0.1:9/"), "key", _handler);
+
+        await Assert.ThrowsAsync<AttacheException>(() => client.ImportAsync(new FileInfo(Path.Combine(viaLink, manifest.Name)), TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, _handler.Requests);
+    }
+
     public void Dispose()
     {
         _handler.Dispose();

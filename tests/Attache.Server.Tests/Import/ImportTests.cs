@@ -230,6 +230,50 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Document_rule_errors_are_reported_at_their_json_path_in_the_manifest()
+    {
+        using var response = await PostJsonAsync("""
+            { "documents": [
+              { "id": "a", "attributes": [ { "id": "fi_file", "type": "file", "visibility": "W" }, { "id": "fi_x", "type": "file", "visibility": "Q" } ] },
+              { "id": "b", "acl": [ { "principal": "bob", "permissions": ["read"] } ] },
+              { "id": "c", "properties": { "a.b": "" }, "kind": "no kind" } ] }
+            """);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(
+            ["$.documents[0].attributes[1].visibility", "$.documents[1].acl[0].permissions", "$.documents[2].kind"],
+            problem.GetProperty("errors").EnumerateArray().Select(e => e.Str("path")));
+    }
+
+    [Fact]
+    public async Task A_manifest_part_cut_off_before_the_final_boundary_is_a_bad_request()
+    {
+        using var content = new ByteArrayContent(Encoding.ASCII.GetBytes(
+            "--b\r\nContent-Disposition: form-data; name=\"manifest\"\r\nContent-Type: application/json\r\n\r\n{\"documents\":[]}"));
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+
+        using var response = await _http.PostAsync("/v1/import", content, Token);
+
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty((await GetJsonAsync("/v1/documents?includeDeleted=true")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_manifest_with_invalid_utf8_in_a_string_is_a_manifest_error_not_a_server_error()
+    {
+        byte[] manifest = [.. """{"documents":[{"id":"x"""u8, 0xFF, .. "\"}]}"u8];
+        using var content = new ByteArrayContent(manifest);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await _http.PostAsync("/v1/import", content, Token);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("$", error.Str("path"));
+        Assert.Equal("the manifest is not valid UTF-8 (byte 22)", error.Str("message"));
+    }
+
+    [Fact]
     public async Task A_body_that_is_neither_json_nor_multipart_is_refused()
     {
         using var content = new StringContent("documents: []", Encoding.UTF8, "text/yaml");
