@@ -88,7 +88,7 @@ public sealed class FileService(
             return new Failure.Invalid($"Slot '{request.Slot}' of document '{document.Id}' is full: indices end at {Ids.MaxIndex}.", "index");
         }
 
-        var target = new UploadTarget(document.Id, request.Slot, index, fileName, request.MediaType);
+        var target = new UploadTarget(document.Id, request.Slot, index, fileName, request.MediaType, Append: request.Index is null);
         var existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
         var content = new ContentReadGuard(request.Content);
         Outcome<StagedBlob> staging;
@@ -125,7 +125,8 @@ public sealed class FileService(
         }
     }
 
-    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType);
+    /// <summary>Where an upload goes; an appending upload takes the next free index even if another upload took its first pick.</summary>
+    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType, bool Append);
 
     /// <summary>
     /// Adds the committed bytes as the next version of the file in the slot (creating the file when the slot is empty),
@@ -143,7 +144,12 @@ public sealed class FileService(
             }
 
             var now = time.GetUtcNow();
-            var current = await metadata.FindFileInSlotAsync(target.DocumentId, target.Slot, target.Index, cancellationToken);
+            (target, var current) = await SlotAsync(target);
+            if (!Ids.IsValidIndex(target.Index))
+            {
+                return new Failure.Invalid($"Slot '{target.Slot}' of document '{target.DocumentId}' is full: indices end at {Ids.MaxIndex}.", "index");
+            }
+
             var file = current ?? await NewFileAsync(target, now, cancellationToken);
             var versions = current is null ? [] : await metadata.ListVersionsAsync(current.Id, cancellationToken);
             var version = new FileVersion
@@ -188,7 +194,12 @@ public sealed class FileService(
         for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
         {
             var now = time.GetUtcNow();
-            var current = await metadata.FindFileInSlotAsync(target.DocumentId, target.Slot, target.Index, CancellationToken.None);
+            (target, var current) = await SlotAsync(target);
+            if (!Ids.IsValidIndex(target.Index))
+            {
+                break;
+            }
+
             var file = current ?? await NewFileAsync(target, now, CancellationToken.None);
             if (await metadata.SaveFileAsync(file with { State = UploadState.ChecksumVerificationOnServerSideMismatch, Modified = now }, null, CancellationToken.None))
             {
@@ -197,6 +208,21 @@ public sealed class FileService(
         }
 
         logger.LogWarning("Could not record the checksum mismatch of {DocumentId}/{Slot}/{Index}: the slot kept changing", target.DocumentId, target.Slot, target.Index);
+    }
+
+    /// <summary>
+    /// The file now in the target's slot. An appending upload never lands on a file that another upload put there
+    /// meanwhile: it moves on to the next free index instead.
+    /// </summary>
+    private async Task<(UploadTarget Target, StoredFile? Current)> SlotAsync(UploadTarget target)
+    {
+        var current = await metadata.FindFileInSlotAsync(target.DocumentId, target.Slot, target.Index, CancellationToken.None);
+        if (current is null || !target.Append)
+        {
+            return (target, current);
+        }
+
+        return (target with { Index = await NextFreeIndexAsync(target.DocumentId, target.Slot, CancellationToken.None) }, null);
     }
 
     private async Task<StoredFile> NewFileAsync(UploadTarget target, DateTimeOffset now, CancellationToken cancellationToken) => new()

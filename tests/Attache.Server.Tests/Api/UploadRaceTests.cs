@@ -50,6 +50,39 @@ public sealed class UploadRaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_raw_uploads_into_one_empty_slot_all_land_as_versions_of_one_file()
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var response = await _client.PutFileAsync("doc", NativeApi.Bytes(500, i), "same.bin", slot: "together");
+            return (response.StatusCode, (await response.JsonAsync()).Str("id"));
+        }));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s.StatusCode));
+        var id = Assert.Single(statuses.Select(s => s.Item2).Distinct());
+        var versions = await (await _client.GetAsync($"/v1/files/{id}/versions", NativeApi.Token)).JsonAsync();
+        Assert.Equal(Enumerable.Range(1, 8), versions.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Concurrent_multipart_uploads_to_one_slot_each_take_their_own_index()
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(NativeApi.Bytes(500, i)), "pages", $"page-{i}.bin");
+            using var response = await _client.PostAsync("/v1/documents/doc/files", form, NativeApi.Token);
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s));
+        var files = await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync();
+        var pages = files.GetProperty("items").EnumerateArray().Where(f => f.Str("slot") == "pages").ToList();
+        Assert.Equal(Enumerable.Range(0, 8), pages.Select(f => f.GetProperty("index").GetInt32()).Order());
+        Assert.All(pages, f => Assert.Equal(1, f.GetProperty("version").GetInt32()));
+    }
+
+    [Fact]
     public async Task An_upload_that_finishes_after_its_document_was_purged_is_refused_and_leaves_no_bytes()
     {
         await _client.CreateDocumentAsync(new { id = "race" });
