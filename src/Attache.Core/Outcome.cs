@@ -20,9 +20,10 @@ public readonly struct Outcome<T>
 
     public T Value => Failure is null ? _value! : throw new InvalidOperationException($"The outcome failed: {Failure}");
 
-    public bool TryGetValue([NotNullWhen(true)] out T? value, [NotNullWhen(false)] out Failure? failure)
+    /// <summary>True with the value on success (null only where <typeparamref name="T"/> allows it), false with the failure.</summary>
+    public bool TryGetValue([MaybeNullWhen(false)] out T value, [NotNullWhen(false)] out Failure? failure)
     {
-        value = _value;
+        value = _value!;
         failure = Failure;
         return Failure is null;
     }

@@ -118,7 +118,8 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
             document.IsDeleted ? document : document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() }, cancellationToken);
         if (deleted.Succeeded && purge)
         {
-            await janitor.PurgeDocumentAsync(id, cancellationToken);
+            // The delete has landed; its purge must not be lost to a client that stops waiting.
+            await janitor.PurgeDocumentAsync(id, CancellationToken.None);
         }
 
         return deleted;

@@ -22,7 +22,17 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDi
         try
         {
             await staged.CommitAsync(cancellationToken);
-            var recorded = await record();
+            Outcome<T> recorded;
+            try
+            {
+                recorded = await record();
+            }
+            catch
+            {
+                await DeleteIfUnreferencedAsync(staged.Sha256);
+                throw;
+            }
+
             if (!recorded.Succeeded)
             {
                 await DeleteIfUnreferencedAsync(staged.Sha256);
@@ -46,22 +56,27 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDi
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var blob in staged)
+            var recorded = false;
+            try
             {
-                await blob.CommitAsync(cancellationToken);
-            }
+                foreach (var blob in staged)
+                {
+                    await blob.CommitAsync(cancellationToken);
+                }
 
-            if (await record())
+                recorded = await record();
+                return recorded;
+            }
+            finally
             {
-                return true;
+                if (!recorded)
+                {
+                    foreach (var key in staged.Select(b => b.Sha256).Distinct(StringComparer.Ordinal))
+                    {
+                        await DeleteIfUnreferencedAsync(key);
+                    }
+                }
             }
-
-            foreach (var key in staged.Select(b => b.Sha256).Distinct(StringComparer.Ordinal))
-            {
-                await DeleteIfUnreferencedAsync(key);
-            }
-
-            return false;
         }
         finally
         {

@@ -85,7 +85,7 @@ public sealed class FileService(
         var index = request.Index ?? await NextFreeIndexAsync(document.Id, request.Slot, cancellationToken);
         if (!Ids.IsValidIndex(index))
         {
-            return new Failure.Invalid($"Slot '{request.Slot}' of document '{document.Id}' is full: indices end at {Ids.MaxIndex}.", "index");
+            return SlotFull(request.Slot, document.Id);
         }
 
         var target = new UploadTarget(document.Id, request.Slot, index, fileName, request.MediaType, Append: request.Index is null);
@@ -99,7 +99,8 @@ public sealed class FileService(
         catch (Exception exception) when (content.Failed || exception is OperationCanceledException)
         {
             logger.LogInformation("Upload to {DocumentId}/{Slot}/{Index} ended early: {Reason}", document.Id, request.Slot, index, exception.Message);
-            if (existing is not null)
+            // An appending upload has no file of its own yet: whatever sits at its first pick is another upload's.
+            if (existing is not null && !target.Append)
             {
                 await ChangeFileAsync(existing.Id, file => file with { State = UploadState.UploadFromClientToServerFailed, Modified = time.GetUtcNow() });
             }
@@ -121,7 +122,8 @@ public sealed class FileService(
                 return mismatch;
             }
 
-            return await janitor.CommitAsync(staged, () => RecordVersionAsync(caller, target, staged), cancellationToken);
+            // Every byte is in and verified: finishing no longer depends on the client still listening.
+            return await janitor.CommitAsync(staged, () => RecordVersionAsync(caller, target, staged), CancellationToken.None);
         }
     }
 
@@ -147,7 +149,7 @@ public sealed class FileService(
             (target, var current) = await SlotAsync(target);
             if (!Ids.IsValidIndex(target.Index))
             {
-                return new Failure.Invalid($"Slot '{target.Slot}' of document '{target.DocumentId}' is full: indices end at {Ids.MaxIndex}.", "index");
+                return SlotFull(target.Slot, target.DocumentId);
             }
 
             var file = current ?? await NewFileAsync(target, now, cancellationToken);
@@ -344,6 +346,9 @@ public sealed class FileService(
         var taken = files.Where(f => f.Slot == slot).Select(f => f.Index).ToList();
         return taken.Count == 0 ? 0 : taken.Max() + 1;
     }
+
+    private static Failure.Conflict SlotFull(string slot, string documentId) =>
+        new($"Slot '{slot}' of document '{documentId}' has a file at its last index, {Ids.MaxIndex}: give an index to replace a file.");
 
     private Failure.TooLarge TooLarge() =>
         new($"The upload is larger than the limit of {limits.MaxBytes} bytes.", limits.MaxBytes);

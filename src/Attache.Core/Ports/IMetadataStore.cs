@@ -12,7 +12,7 @@ namespace Attache.Core.Ports;
 /// Writes of documents and files are optimistic: a record carries the <c>Revision</c> it was read at, a record with
 /// revision 0 is inserted, any other is updated only while the stored revision is still the same, and a successful
 /// write stores revision + 1. A write that finds another write came first changes nothing and answers false, so no
-/// request ever overwrites what it did not see.
+/// request ever overwrites what it did not see. A file never moves to another document: such a write answers false too.
 /// </remarks>
 public interface IMetadataStore
 {

@@ -31,7 +31,7 @@ internal static class ImportEndpoints
             return denied.ToProblem();
         }
 
-        request.HttpContext.AllowParts();
+        request.HttpContext.LiftBodyLimit();
         var options = new ImportOptions(GuessMediaType: name => UploadHeaders.MediaType(StringValues.Empty, name).Value ?? FileService.DefaultMediaType);
         var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
         var mediaType = contentType?.MediaType.Value;

@@ -14,9 +14,9 @@ internal static class NativeUploads
 
     public static async Task<Results<Created<FileModel>, ProblemHttpResult>> UploadRawAsync(
         string id, string slot, string? index, string? fileName, HttpRequest request, ClaimsPrincipal user, FileService files,
-        UploadLimits limits, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
-        request.HttpContext.AllowUpload(limits);
+        request.HttpContext.LiftBodyLimit();
         var parsedIndex = UploadHeaders.Index(index);
         if (!parsedIndex.TryGetValue(out var indexValue, out var failure) && failure is not null)
         {
@@ -51,7 +51,7 @@ internal static class NativeUploads
     public static async Task<Results<Created<FileListModel>, ProblemHttpResult>> UploadMultipartAsync(
         string id, HttpRequest request, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken)
     {
-        request.HttpContext.AllowParts();
+        request.HttpContext.LiftBodyLimit();
         var boundary = Boundary(request.ContentType);
         if (!boundary.TryGetValue(out var boundaryValue, out var failure))
         {

@@ -45,7 +45,8 @@ internal static class UploadHeaders
         {
             var text = contentType.ToString();
             if (!text.All(c => c is >= ' ' and <= '~') || !MediaTypeHeaderValue.TryParse(text, out var parsed)
-                || parsed.MediaType.Value is not { } declared || declared.Contains('*', StringComparison.Ordinal))
+                || parsed.MediaType.Value is not { } declared || declared.Contains('*', StringComparison.Ordinal)
+                || parsed.Parameters.Any(p => StringSegment.IsNullOrEmpty(p.Value) || HeaderUtilities.RemoveQuotes(p.Value).Length == 0))
             {
                 return new Failure.Invalid("Content-Type is not a media type of printable ASCII, such as text/plain; charset=utf-8.", "Content-Type");
             }

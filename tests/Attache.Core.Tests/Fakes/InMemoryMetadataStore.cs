@@ -216,7 +216,7 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
     private bool CanWriteFile(Dictionary<string, StoredFile> files, StoredFile file, FileVersion? newVersion)
     {
         var current = file.Revision == 0 ? !files.ContainsKey(file.Id)
-            : files.TryGetValue(file.Id, out var stored) && stored.Revision == file.Revision;
+            : files.TryGetValue(file.Id, out var stored) && stored.Revision == file.Revision && stored.DocumentId == file.DocumentId;
         var slotFree = !files.Values.Any(f => f.Id != file.Id && f.DocumentId == file.DocumentId && f.Slot == file.Slot && f.Index == file.Index);
         var versionFree = newVersion is null || !_versions.Any(v => v.FileId == newVersion.FileId && v.Number == newVersion.Number);
         return current && slotFree && versionFree;

@@ -123,11 +123,38 @@ public sealed class UploadRaceTests : IAsyncLifetime
 
         using var sized = await _client.PutFileAsync("doc", new byte[100_001], "k.txt");
         await sized.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        using var chunked = new StreamContent(new PatternStream(300_000, seed: 3));
-        using var streamed = await _client.PutAsync("/v1/documents/doc/files/file?fileName=k.txt", chunked, NativeApi.Token);
-        await streamed.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        // All at once, as curl sends it, so that the server has the whole chunked body before it reads a byte.
+        var chunk = NativeApi.Bytes(300_000, 3);
+        var head = $"PUT /v1/documents/doc/files/file?fileName=k.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {AttacheApp.AdminKey}\r\n"
+            + $"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n{chunk.Length:x}\r\n";
+        var request = Encoding.ASCII.GetBytes(head).Concat(chunk).Concat("\r\n0\r\n\r\n"u8.ToArray()).ToArray();
+        var answer = await SendRawAsync(request);
+        Assert.StartsWith("HTTP/1.1 413", answer, StringComparison.Ordinal);
 
         Assert.Equal("keep me", await _client.GetStringAsync($"/v1/files/{first.Str("id")}/content", NativeApi.Token));
+    }
+
+    private async Task<string> SendRawAsync(byte[] request)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port, NativeApi.Token);
+        await socket.SendAsync(request, NativeApi.Token);
+        var answer = new List<byte>();
+        var buffer = new byte[4096];
+        int read;
+        try
+        {
+            while ((read = await socket.ReceiveAsync(buffer, NativeApi.Token)) > 0)
+            {
+                answer.AddRange(buffer.AsSpan(0, read));
+            }
+        }
+        catch (SocketException) when (answer.Count > 0)
+        {
+            // The server may reset the connection once it has answered and stops reading the rest.
+        }
+
+        return Encoding.ASCII.GetString(answer.ToArray());
     }
 
     private async Task WaitForStagingAsync()

@@ -98,6 +98,9 @@ public abstract class MetadataStoreContract
         var takeover = NewFile("7", "intruder") with { Slot = "other" };
         Assert.False(await Store.SaveFileAsync(takeover, null, Token));
         Assert.False(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(takeover, null)]), Token));
+        var moved = (await Store.FindFileAsync("7", Token))! with { DocumentId = "intruder", Slot = "other" };
+        Assert.False(await Store.SaveFileAsync(moved, null, Token));
+        Assert.False(await Store.ImportAsync(new ImportBatch([], [new ImportedFile(moved, null)]), Token));
 
         Assert.Equal("victim", (await Store.FindFileAsync("7", Token))?.DocumentId);
         Assert.Empty(await Store.ListFilesAsync("intruder", Token));

@@ -52,11 +52,11 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     private const string UpdateFileSql = """
         UPDATE files
-        SET document_id = @document_id, slot = @slot, idx = @idx, file_name = @file_name, media_type = @media_type,
+        SET slot = @slot, idx = @idx, file_name = @file_name, media_type = @media_type,
             state = @state, current_version = @current_version, size = @size, sha256 = @sha256, md5 = @md5,
             has_thumbnail = @has_thumbnail, created = @created, modified = @modified, removed = @removed,
             revision = @next_revision
-        WHERE id = @id AND revision = @revision;
+        WHERE id = @id AND revision = @revision AND document_id = @document_id;
         """;
 
     private const string InsertVersionSql = $"""
