@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Attache.Storage;
 
 namespace Attache.Server.Auth;
 
@@ -28,12 +29,20 @@ internal sealed class AdminKey
         var hashFile = Path.Combine(dataPath, HashFileName);
         if (File.Exists(hashFile))
         {
-            return new AdminKey(Convert.FromHexString(File.ReadAllText(hashFile).Trim()));
+            var stored = File.ReadAllText(hashFile).Trim();
+            if (stored.Length != 64 || !stored.All(char.IsAsciiHexDigit))
+            {
+                throw new InvalidOperationException(
+                    $"The admin key hash in {hashFile} is damaged (64 hex digits expected). Delete the file to make a new key, "
+                    + "or set Attache:AdminApiKey.");
+            }
+
+            return new AdminKey(Convert.FromHexString(stored));
         }
 
         var key = "atk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        File.WriteAllText(hashFile, Convert.ToHexStringLower(hash) + "\n");
+        DurableFile.WriteAllText(hashFile, Convert.ToHexStringLower(hash) + "\n");
         logger.LogWarning(
             "No Attache:AdminApiKey was configured, so an admin API key was created. It is shown only this once: {AdminApiKey} " +
             "(only its hash is kept, in {HashFile}; delete that file to make a new key)", key, hashFile);

@@ -41,15 +41,25 @@ internal sealed class BlobSender : IBlobSender
     {
         if (store.TryGetLocalPath(plan.BlobKey) is { } path)
         {
+            SafeFileHandle handle;
             try
             {
-                return new FileBody(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
-                    FileOptions.Asynchronous | FileOptions.SequentialScan));
+                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
+                    FileOptions.Asynchronous | FileOptions.SequentialScan);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 return null;
             }
+
+            // A blob of another length than its plan is damaged: answer before any header rather than send a broken body.
+            if (RandomAccess.GetLength(handle) != plan.Length)
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            return new FileBody(handle);
         }
 
         if (length == 0)

@@ -73,7 +73,7 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         await using var body = await sender.OpenAsync(store, Plan, firstOffset, firstLength, cancellationToken);
         if (body is null)
         {
-            logger.LogError("Blob {BlobKey} of file {FileId} version {Version} is missing; answering 500.", Plan.BlobKey, Plan.FileId, Plan.Version);
+            logger.LogError("Blob {BlobKey} of file {FileId} version {Version} is missing or not of its recorded length; answering 500.", Plan.BlobKey, Plan.FileId, Plan.Version);
             response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Attache.Core;
 using Attache.Core.Ports;
@@ -19,6 +20,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     private readonly string _rootPrefix;
     private readonly string _staging;
     private readonly ILogger<FileSystemBlobStore> _logger;
+    private readonly ConcurrentDictionary<string, bool> _durableFolders = new(StringComparer.Ordinal);
     private volatile bool _rootIsDurable;
 
     public FileSystemBlobStore(string root, ILogger<FileSystemBlobStore> logger)
@@ -205,36 +207,64 @@ public sealed class FileSystemBlobStore : IBlobStore
         return true;
     }
 
-    private void Commit(string stagingPath, string key)
+    private void Commit(string stagingPath, string key, long size)
     {
         var final = PathFor(key);
-        var link = new FileInfo(final);
-        if (link.Exists && link.LinkTarget is null)
+        var folder = Path.GetDirectoryName(final)!;
+        EnsureFolder(folder);
+        if (IsIntact(final, size))
         {
-            DeleteQuietly(stagingPath);
+            KeepExisting(stagingPath, final, folder);
             return;
         }
 
-        if (link.LinkTarget is not null)
+        if (File.Exists(final) || new FileInfo(final).LinkTarget is not null)
         {
-            _logger.LogWarning("Replacing symbolic link {Path} with the blob it stands in for", final);
+            _logger.LogWarning("Replacing {Path}: it is a link or has the wrong length, not the blob it stands for", final);
             File.Delete(final);
         }
 
-        var folder = Path.GetDirectoryName(final)!;
-        EnsureFolder(folder);
         try
         {
             File.Move(stagingPath, final, overwrite: false);
         }
-        catch (IOException) when (File.Exists(final))
+        catch (IOException) when (IsIntact(final, size))
         {
-            // Another upload of the same bytes got there first.
-            DeleteQuietly(stagingPath);
+            KeepExisting(stagingPath, final, folder);
             return;
         }
 
+        try
+        {
+            Durability.FsyncDirectory(folder);
+        }
+        catch
+        {
+            // Not known to be durable: no blob may stay under its name for a retry to trust.
+            DeleteQuietly(final);
+            throw;
+        }
+    }
+
+    private static bool IsIntact(string path, long size)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && info.LinkTarget is null && info.Length == size;
+    }
+
+    /// <summary>
+    /// The same bytes are there already; an earlier attempt may have failed after putting them there, so they are made
+    /// durable again rather than trusted.
+    /// </summary>
+    private void KeepExisting(string stagingPath, string final, string folder)
+    {
+        using (var handle = File.OpenHandle(final, FileMode.Open, FileAccess.Read))
+        {
+            Durability.Fsync(handle);
+        }
+
         Durability.FsyncDirectory(folder);
+        DeleteQuietly(stagingPath);
     }
 
     /// <summary>Creates the root and staging folders, making a new root's own entry durable before any blob lands in it.</summary>
@@ -257,22 +287,27 @@ public sealed class FileSystemBlobStore : IBlobStore
         _rootIsDurable = true;
     }
 
+    /// <summary>
+    /// Creates the two fan-out folders and makes their entries durable. A folder counts as durable only once an fsync of
+    /// its parent succeeded in this process, not merely because it exists: an earlier attempt may have failed there.
+    /// </summary>
     private void EnsureFolder(string folder)
     {
-        if (Directory.Exists(folder))
+        if (_durableFolders.ContainsKey(folder))
         {
             return;
         }
 
         var parent = Path.GetDirectoryName(folder)!;
-        var parentIsNew = !Directory.Exists(parent);
         Directory.CreateDirectory(folder);
-        if (parentIsNew)
+        if (!_durableFolders.ContainsKey(parent))
         {
             Durability.FsyncDirectory(_root);
+            _durableFolders.TryAdd(parent, true);
         }
 
         Durability.FsyncDirectory(parent);
+        _durableFolders.TryAdd(folder, true);
     }
 
     private void DeleteQuietly(string path)
@@ -295,7 +330,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             ObjectDisposedException.ThrowIf(_done, this);
             cancellationToken.ThrowIfCancellationRequested();
-            store.Commit(path, Sha256);
+            store.Commit(path, Sha256, Size);
             _done = true;
             return Task.CompletedTask;
         }

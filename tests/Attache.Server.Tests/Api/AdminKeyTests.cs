@@ -41,6 +41,35 @@ public sealed partial class AdminKeyTests
         Assert.Single(logs.Entries, e => KeyPattern().IsMatch(e.Message));
     }
 
+    [Fact]
+    public async Task The_key_hash_file_is_readable_by_its_owner_only()
+    {
+        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
+        using var client = app.CreateClient();
+
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes only exist on Unix.");
+        if (!OperatingSystem.IsWindows())
+        {
+            var mode = File.GetUnixFileMode(Path.Combine(app.DataPath, "admin-key.sha256"));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abcd")]
+    [InlineData("zz")]
+    public async Task A_damaged_key_hash_file_stops_the_start_with_a_message_naming_it(string content)
+    {
+        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
+        var hashFile = Path.Combine(app.DataPath, "admin-key.sha256");
+        await File.WriteAllTextAsync(hashFile, content, NativeApi.Token);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(hashFile, error.ToString(), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("atk_[A-Za-z0-9_-]{43}")]
     private static partial Regex KeyPattern();
 }

@@ -396,6 +396,19 @@ public sealed class FileEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_blob_damaged_on_disk_is_a_500_before_any_byte_is_sent()
+    {
+        var file = await _client.UploadAsync("doc", NativeApi.Bytes(4000, 5), "d.bin");
+        var blob = _app.BlobFiles().Single(path => path.EndsWith(file.Str("sha256"), StringComparison.Ordinal));
+        await File.WriteAllBytesAsync(blob, NativeApi.Bytes(10, 5), NativeApi.Token);
+
+        using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, download.StatusCode);
+        Assert.Null(download.Headers.ETag);
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_file_ids_are_404_and_400()
     {
         using var unknown = await _client.GetAsync("/v1/files/999999/content", NativeApi.Token);

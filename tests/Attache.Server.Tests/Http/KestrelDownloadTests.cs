@@ -132,11 +132,24 @@ public sealed class KestrelDownloadTests : IAsyncLifetime
         Assert.Equal("testcontent", next.Text);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_blob_shorter_than_its_plan_breaks_the_connection_instead_of_ending_cleanly(bool localPaths)
+    [Fact]
+    public async Task A_local_blob_of_another_length_than_its_plan_is_a_500_before_any_header()
     {
+        var host = Host(true);
+        var real = await AddGeneratedAsync(host, "short-real-local", 100_000);
+        host.Register("short-local", real with { FileId = "short-local", Length = 300_000 });
+
+        using var response = await host.Client.GetAsync("/blob/short-local", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Null(response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task A_streamed_blob_shorter_than_its_plan_breaks_the_connection_instead_of_ending_cleanly()
+    {
+        const bool localPaths = false;
         var host = Host(localPaths);
         var real = await AddGeneratedAsync(host, "short-real-" + localPaths, 100_000);
         host.Register("short-" + localPaths, real with { FileId = "short-" + localPaths, Length = 300_000 });

@@ -37,6 +37,20 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_blob_of_the_wrong_length_is_replaced_when_the_same_bytes_arrive_again()
+    {
+        var content = Bytes(5000, seed: 2);
+        var key = await StoreAsync(content);
+        var path = _store.TryGetLocalPath(key)!;
+        await File.WriteAllBytesAsync(path, content[..100], Token);
+
+        Assert.Equal(key, await StoreAsync(content));
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(path, Token));
+        Assert.Empty(Directory.EnumerateFiles(StagingFolder));
+    }
+
+    [Fact]
     public void A_missing_blob_has_no_local_path()
     {
         var key = Convert.ToHexStringLower(SHA256.HashData("absent"u8));
