@@ -154,31 +154,15 @@ public sealed class FileService(
 
             var file = current ?? await NewFileAsync(target, now, cancellationToken);
             var versions = current is null ? [] : await metadata.ListVersionsAsync(current.Id, cancellationToken);
-            var version = new FileVersion
+            var version = FileVersions.Next(
+                versions, file.Id, staged, target.FileName ?? file.FileName, target.MediaType ?? file.MediaType, now, caller.Name);
+            var ready = file.PointingAt(version, now) with
             {
-                FileId = file.Id,
-                Number = versions.Count == 0 ? 1 : versions.Max(v => v.Number) + 1,
-                Size = staged.Size,
-                Sha256 = staged.Sha256,
-                Md5 = staged.Md5,
-                FileName = file.FileName,
-                MediaType = file.MediaType,
-                Created = now,
-                CreatedBy = caller.Name,
-            };
-            var ready = file with
-            {
-                FileName = target.FileName ?? file.FileName,
-                MediaType = target.MediaType ?? file.MediaType,
+                FileName = version.FileName,
+                MediaType = version.MediaType,
                 State = UploadState.ReadyForDownloadFromServerToClient,
-                CurrentVersion = version.Number,
-                Size = version.Size,
-                Sha256 = version.Sha256,
-                Md5 = version.Md5,
-                Modified = now,
                 Removed = null,
             };
-            version = version with { FileName = ready.FileName, MediaType = ready.MediaType };
 
             if (await metadata.SaveFileAsync(ready, version, cancellationToken))
             {

@@ -224,27 +224,9 @@ public sealed class ImportSession : IAsyncDisposable
                 if (needsVersion)
                 {
                     var versions = stored is null ? [] : await metadata.ListVersionsAsync(stored.Id, cancellationToken);
-                    var version = new FileVersion
-                    {
-                        FileId = fileId,
-                        Number = versions.Count == 0 ? 1 : versions.Max(v => v.Number) + 1,
-                        Size = staged.Size,
-                        Sha256 = staged.Sha256,
-                        Md5 = staged.Md5,
-                        FileName = file.FileName,
-                        MediaType = file.MediaType,
-                        Created = now,
-                        CreatedBy = _caller.Name,
-                    };
+                    var version = FileVersions.Next(versions, fileId, staged, file.FileName, file.MediaType, now, _caller.Name);
                     files.Add(new ImportedFile(
-                        wanted with
-                        {
-                            CurrentVersion = version.Number,
-                            Size = version.Size,
-                            Sha256 = version.Sha256,
-                            Md5 = version.Md5,
-                            Modified = now,
-                        },
+                        wanted.PointingAt(version, now),
                         version));
                     used.Add(staged);
                     bytesStored += staged.Size;
