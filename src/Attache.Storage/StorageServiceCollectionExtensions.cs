@@ -21,7 +21,11 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 
+        services.AddSingleton(provider => new SqliteDatabase(
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value.MetadataConnectionString,
+            provider.GetRequiredService<ILogger<SqliteDatabase>>()));
         services.AddSingleton(CreateMetadataStore);
+        services.AddSingleton<ISecretStore>(provider => new SqliteSecretStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(CreateBlobStore);
         services.AddHostedService<StorageInitializer>();
         return services;
@@ -33,7 +37,7 @@ public static class StorageServiceCollectionExtensions
         return options.Metadata.Provider switch
         {
             StorageProviders.Sqlite => new SqliteMetadataStore(
-                options.MetadataConnectionString, services.GetRequiredService<ILogger<SqliteMetadataStore>>()),
+                services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<ILogger<SqliteMetadataStore>>()),
             var other => throw new InvalidOperationException(StorageProviders.UnsupportedMetadata(other)),
         };
     }

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Attache.Server.Auth;
 using Attache.Core;
 using Attache.Core.Files;
 using Attache.Core.Import;
@@ -23,9 +23,9 @@ internal static class ImportEndpoints
     public static RouteHandlerBuilder MapImport(this RouteGroupBuilder api) => api.MapPost("/import", ImportAsync);
 
     private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ClaimsPrincipal user, ImportService imports, CancellationToken cancellationToken)
+        HttpRequest request, HttpContext http, ImportService imports, CancellationToken cancellationToken)
     {
-        var caller = user.Caller();
+        var caller = http.Caller();
         if (ImportService.Authorize(caller) is { } denied)
         {
             return denied.ToProblem();

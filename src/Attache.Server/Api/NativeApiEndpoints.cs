@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using Attache.Core;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Ports;
-using Attache.Core.Principals;
 using Attache.Server.Auth;
 using Attache.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,10 +40,8 @@ internal static class NativeApiEndpoints
         return api;
     }
 
-    internal static Caller Caller(this ClaimsPrincipal user) => ApiKeyAuthenticationHandler.ToCaller(user);
-
     private static async Task<Results<Created<DocumentModel>, ProblemHttpResult>> CreateDocumentAsync(
-        CreateDocumentRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+        CreateDocumentRequest request, HttpContext http, DocumentService documents, CancellationToken cancellationToken)
     {
         // JSON may carry nulls where the types admit none (list entries, map values, missing members); they pass through
         // unchanged so that the core's rules refuse each one naming its field.
@@ -53,7 +49,7 @@ internal static class NativeApiEndpoints
             request.Id, request.Kind, request.Title, request.Owner, request.State, request.Folder, request.Properties, request.SourceUrl,
             request.Acl?.Select(e => e is null ? null! : new AclEntry(e.Principal, e.Group, e.Permissions)).ToList(),
             request.Attributes?.Select(a => a is null ? null! : new AttributeDefinition(a.Id, a.Type, a.Multiple, a.Visibility)).ToList());
-        var outcome = await documents.CreateAsync(user.Caller(), input, cancellationToken);
+        var outcome = await documents.CreateAsync(http.Caller(), input, cancellationToken);
         return outcome.TryGetValue(out var document, out var failure)
             ? TypedResults.Created($"{PathBase}/documents/{Uri.EscapeDataString(document.Id)}", DocumentModel.From(document))
             : failure.ToProblem();
@@ -61,66 +57,66 @@ internal static class NativeApiEndpoints
 
     private static async Task<Results<Ok<DocumentPageModel>, ProblemHttpResult>> ListDocumentsAsync(
         string? kind, string? owner, string? state, string? folder, string? cursor, int? limit, bool? includeDeleted,
-        ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+        HttpContext http, DocumentService documents, CancellationToken cancellationToken)
     {
         var query = new DocumentQuery(kind, owner, state, folder, includeDeleted ?? false, cursor, limit ?? 100);
-        var outcome = await documents.ListAsync(user.Caller(), query, cancellationToken);
+        var outcome = await documents.ListAsync(http.Caller(), query, cancellationToken);
         return outcome.TryGetValue(out var page, out var failure)
             ? TypedResults.Ok(new DocumentPageModel(page.Items.Select(DocumentModel.From).ToList(), page.NextCursor))
             : failure.ToProblem();
     }
 
     private static async Task<Results<Ok<DocumentModel>, ProblemHttpResult>> GetDocumentAsync(
-        string id, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken) =>
-        ToOk(await documents.GetAsync(user.Caller(), id, cancellationToken), DocumentModel.From);
+        string id, HttpContext http, DocumentService documents, CancellationToken cancellationToken) =>
+        ToOk(await documents.GetAsync(http.Caller(), id, cancellationToken), DocumentModel.From);
 
     private static async Task<Results<Ok<DocumentModel>, ProblemHttpResult>> UpdateDocumentAsync(
-        string id, UpdateDocumentRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+        string id, UpdateDocumentRequest request, HttpContext http, DocumentService documents, CancellationToken cancellationToken)
     {
         var patch = new DocumentPatch(request.Kind, request.Title, request.State, request.Folder, request.Properties, request.SourceUrl);
-        return ToOk(await documents.UpdateAsync(user.Caller(), id, patch, cancellationToken), DocumentModel.From);
+        return ToOk(await documents.UpdateAsync(http.Caller(), id, patch, cancellationToken), DocumentModel.From);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDocumentAsync(
-        string id, bool? purge, ClaimsPrincipal user, DocumentService documents, CancellationToken cancellationToken)
+        string id, bool? purge, HttpContext http, DocumentService documents, CancellationToken cancellationToken)
     {
-        var outcome = await documents.DeleteAsync(user.Caller(), id, purge ?? false, cancellationToken);
+        var outcome = await documents.DeleteAsync(http.Caller(), id, purge ?? false, cancellationToken);
         return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure.ToProblem();
     }
 
     private static async Task<Results<Ok<FileListModel>, ProblemHttpResult>> ListFilesAsync(
-        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
-        ToOk(await files.ListAsync(user.Caller(), id, cancellationToken), list => new FileListModel(list.Select(FileModel.From).ToList()));
+        string id, HttpContext http, FileService files, CancellationToken cancellationToken) =>
+        ToOk(await files.ListAsync(http.Caller(), id, cancellationToken), list => new FileListModel(list.Select(FileModel.From).ToList()));
 
     private static async Task<Results<Ok<FileModel>, ProblemHttpResult>> GetFileAsync(
-        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
-        ToOk(await files.GetAsync(user.Caller(), id, cancellationToken), FileModel.From);
+        string id, HttpContext http, FileService files, CancellationToken cancellationToken) =>
+        ToOk(await files.GetAsync(http.Caller(), id, cancellationToken), FileModel.From);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveFileAsync(
-        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken)
+        string id, HttpContext http, FileService files, CancellationToken cancellationToken)
     {
-        var outcome = await files.RemoveAsync(user.Caller(), id, cancellationToken);
+        var outcome = await files.RemoveAsync(http.Caller(), id, cancellationToken);
         return outcome.Succeeded ? TypedResults.NoContent() : outcome.Failure.ToProblem();
     }
 
     private static async Task<Results<Ok<VersionListModel>, ProblemHttpResult>> ListVersionsAsync(
-        string id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
-        ToOk(await files.ListVersionsAsync(user.Caller(), id, cancellationToken),
+        string id, HttpContext http, FileService files, CancellationToken cancellationToken) =>
+        ToOk(await files.ListVersionsAsync(http.Caller(), id, cancellationToken),
             list => new VersionListModel(list.Select(VersionModel.From).ToList()));
 
     private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadAsync(
-        string id, string? disposition, ClaimsPrincipal user, DownloadService downloads, CancellationToken cancellationToken) =>
-        ToDownload(await downloads.ResolveAsync(user.Caller(), id, null, cancellationToken), disposition);
+        string id, string? disposition, HttpContext http, DownloadService downloads, CancellationToken cancellationToken) =>
+        ToDownload(await downloads.ResolveAsync(http.Caller(), id, null, cancellationToken), disposition);
 
     private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadVersionAsync(
-        string id, string number, string? disposition, ClaimsPrincipal user, DownloadService downloads, CancellationToken cancellationToken)
+        string id, string number, string? disposition, HttpContext http, DownloadService downloads, CancellationToken cancellationToken)
     {
         if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) || version < 1)
         {
             return new Failure.Invalid("The version number must be a whole number from 1.", "number").ToProblem();
         }
 
-        return ToDownload(await downloads.ResolveAsync(user.Caller(), id, version, cancellationToken), disposition);
+        return ToDownload(await downloads.ResolveAsync(http.Caller(), id, version, cancellationToken), disposition);
     }
 
     private static Results<DownloadResult, ProblemHttpResult> ToDownload(Outcome<DownloadPlan> outcome, string? disposition)

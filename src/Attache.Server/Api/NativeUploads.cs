@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Attache.Server.Auth;
 using Attache.Core;
 using Attache.Core.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +13,7 @@ internal static class NativeUploads
     private const int MaxBoundaryLength = 128;
 
     public static async Task<Results<Created<FileModel>, ProblemHttpResult>> UploadRawAsync(
-        string id, string slot, string? index, string? fileName, HttpRequest request, ClaimsPrincipal user, FileService files,
+        string id, string slot, string? index, string? fileName, HttpRequest request, HttpContext http, FileService files,
         CancellationToken cancellationToken)
     {
         request.HttpContext.LiftBodyLimit();
@@ -34,7 +34,7 @@ internal static class NativeUploads
         var upload = new UploadRequest(id, slot, indexValue ?? 0, name, description.MediaType, body, request.ContentLength, description.Checksums);
         try
         {
-            var outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
+            var outcome = await files.UploadAsync(http.Caller(), upload, cancellationToken);
             return outcome.TryGetValue(out var file, out failure) ? Created(file) : failure.ToProblem();
         }
         catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
@@ -49,7 +49,7 @@ internal static class NativeUploads
     /// Parts without a file name are ignored.
     /// </summary>
     public static async Task<Results<Created<FileListModel>, ProblemHttpResult>> UploadMultipartAsync(
-        string id, HttpRequest request, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken)
+        string id, HttpRequest request, HttpContext http, FileService files, CancellationToken cancellationToken)
     {
         request.HttpContext.LiftBodyLimit();
         var boundary = Boundary(request.ContentType);
@@ -95,7 +95,7 @@ internal static class NativeUploads
             Outcome<StoredFile> outcome;
             try
             {
-                outcome = await files.UploadAsync(user.Caller(), upload, cancellationToken);
+                outcome = await files.UploadAsync(http.Caller(), upload, cancellationToken);
             }
             catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
             {

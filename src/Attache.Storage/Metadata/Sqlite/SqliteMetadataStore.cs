@@ -6,6 +6,7 @@ using Attache.Core.Files;
 using Attache.Core.Import;
 using Attache.Core.Ports;
 using Microsoft.Data.Sqlite;
+using static Attache.Storage.Metadata.Sqlite.SqliteDatabase;
 using Microsoft.Extensions.Logging;
 
 namespace Attache.Storage.Metadata.Sqlite;
@@ -16,8 +17,7 @@ namespace Attache.Storage.Metadata.Sqlite;
 /// </summary>
 public sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-    private const int UniqueViolation = 2067;
+        private const int UniqueViolation = 2067;
     private const int PrimaryKeyViolation = 1555;
 
     private const string DocumentColumns =
@@ -64,73 +64,21 @@ public sealed class SqliteMetadataStore : IMetadataStore
         VALUES (@file_id, @number, @size, @sha256, @md5, @file_name, @media_type, @created, @created_by);
         """;
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly ILogger<SqliteMetadataStore> _logger;
 
-    public SqliteMetadataStore(string connectionString, ILogger<SqliteMetadataStore> logger)
+    public SqliteMetadataStore(SqliteDatabase database, ILogger<SqliteMetadataStore> logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = new SqliteConnectionStringBuilder(connectionString).ToString();
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
         _logger = logger;
     }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        var builder = new SqliteConnectionStringBuilder(_connectionString);
-        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:"
-            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
-        await using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
-        {
-            var mode = await wal.ExecuteScalarAsync(cancellationToken) as string;
-            _logger.LogDebug("SQLite journal mode is {Mode}", mode);
-        }
-
-        await using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied TEXT NOT NULL);"))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        while (true)
-        {
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var current = await SchemaVersionAsync(connection, transaction, cancellationToken);
-            if (current > SqliteMigrations.Scripts.Count)
-            {
-                throw new InvalidOperationException(
-                    $"The metadata database '{builder.DataSource}' has schema version {current}, but this build of Attache knows "
-                    + $"versions up to {SqliteMigrations.Scripts.Count}. Run a newer Attache, or restore a backup made for this version.");
-            }
-
-            if (current == SqliteMigrations.Scripts.Count)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return;
-            }
-
-            await using (var migrate = Command(connection, SqliteMigrations.Scripts[(int)current], transaction))
-            {
-                await migrate.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using (var record = Command(connection, "INSERT INTO schema_version (version, applied) VALUES (@version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));", transaction))
-            {
-                record.Parameters.AddWithValue("@version", current + 1);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            _logger.LogInformation("Migrated the metadata database to schema version {Version}", current + 1);
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => _database.MigrateAsync(cancellationToken);
 
     public async Task<Document?> FindDocumentAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {DocumentColumns} FROM documents WHERE id = @id;");
         command.Parameters.AddWithValue("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -145,7 +93,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             throw new ArgumentException("A new document has revision 0.", nameof(document));
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await WriteDocumentAsync(connection, null, document, cancellationToken);
     }
 
@@ -157,7 +105,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             return false;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await WriteDocumentAsync(connection, null, document, cancellationToken);
     }
 
@@ -165,7 +113,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var conditions = new List<string>();
         AddFilter("kind", query.Kind);
@@ -201,7 +149,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<string> NextFileIdAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, "UPDATE sequences SET value = value + 1 WHERE name = 'file_id' RETURNING value;");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -214,7 +162,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<StoredFile?> FindFileAsync(string fileId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {FileColumns} FROM files WHERE id = @id;");
         command.Parameters.AddWithValue("@id", fileId);
         return (await ReadAllAsync(command, ReadFile, cancellationToken)).SingleOrDefault();
@@ -222,7 +170,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<StoredFile?> FindFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
             $"SELECT {FileColumns} FROM files WHERE document_id = @document_id AND slot = @slot AND idx = @idx;");
         command.Parameters.AddWithValue("@document_id", documentId);
@@ -233,7 +181,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<IReadOnlyList<StoredFile>> ListFilesAsync(string documentId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
             $"SELECT {FileColumns} FROM files WHERE document_id = @document_id ORDER BY slot COLLATE BINARY, idx;");
         command.Parameters.AddWithValue("@document_id", documentId);
@@ -248,7 +196,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             throw new ArgumentException($"Version of file '{newVersion.FileId}' given with file '{file.Id}'.", nameof(newVersion));
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         if (!await WriteFileAsync(connection, transaction, file, newVersion, cancellationToken))
         {
@@ -271,7 +219,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             }
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var document in batch.Documents)
         {
@@ -306,7 +254,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<IReadOnlyList<FileVersion>> ListVersionsAsync(string fileId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id ORDER BY number;");
         command.Parameters.AddWithValue("@file_id", fileId);
         return await ReadAllAsync(command, ReadVersion, cancellationToken);
@@ -314,7 +262,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<FileVersion?> FindVersionAsync(string fileId, int number, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id AND number = @number;");
         command.Parameters.AddWithValue("@file_id", fileId);
         command.Parameters.AddWithValue("@number", number);
@@ -323,7 +271,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<IReadOnlyList<string>> PurgeDocumentContentAsync(string documentId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
 
         var keys = new List<string>();
@@ -366,7 +314,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await IsReferencedAsync(connection, null, sha256, cancellationToken);
     }
 
@@ -413,37 +361,6 @@ public sealed class SqliteMetadataStore : IMetadataStore
             _logger.LogDebug("Not saving file {FileId}: {Reason}", file.Id, exception.Message);
             return false;
         }
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var pragmas = Command(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
-    }
-
-    private static async Task<long> SchemaVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", transaction);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
     }
 
     private static async Task<bool> IsReferencedAsync(
@@ -515,18 +432,6 @@ public sealed class SqliteMetadataStore : IMetadataStore
         parameters.AddWithValue("@next_revision", file.Revision + 1);
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var items = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(read(reader));
-        }
-
-        return items;
-    }
-
     private static StoredFile ReadFile(SqliteDataReader reader) => new()
     {
         Id = reader.GetString(0),
@@ -581,18 +486,4 @@ public sealed class SqliteMetadataStore : IMetadataStore
     private static long? PlainNumber(string id) =>
         id.Length > 0 && id[0] != '0' && id.All(char.IsAsciiDigit)
         && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
-
-    private static object Nullable(string? value) => value is null ? DBNull.Value : value;
-
-    private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    private static string? Time(DateTimeOffset? value) => value is { } time ? Time(time) : null;
-
-    private static DateTimeOffset ParseTime(string value) =>
-        DateTimeOffset.ParseExact(value, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : ParseTime(reader.GetString(ordinal));
 }

@@ -68,5 +68,12 @@ internal static class SqliteMigrations
 
         INSERT INTO sequences (name, value) VALUES ('file_id', 0);
         """,
+        """
+        CREATE TABLE secrets (
+            name    TEXT NOT NULL PRIMARY KEY,
+            value   TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        """,
     ];
 }
