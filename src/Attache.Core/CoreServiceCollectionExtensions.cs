@@ -2,6 +2,7 @@ using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Import;
+using Attache.Core.Principals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,6 +19,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<ImportService>();
+        services.TryAddSingleton<SessionSettings>();
+        services.AddSingleton<Credentials>();
+        services.AddSingleton<PrincipalService>();
         return services;
     }
 }

@@ -17,5 +17,8 @@ public static class Ids
 
     public static bool IsValidIndex(int index) => index is >= 0 and <= MaxIndex;
 
+    /// <summary>16 random hex digits, for server-made names such as API key ids.</summary>
+    public static string NewShortId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
     private static bool IsIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '~' or '-';
 }

@@ -34,3 +34,9 @@ public readonly struct Outcome<T>
 
     public Outcome<TOther> Map<TOther>(Func<T, TOther> map) => Failure is null ? map(_value!) : Failure;
 }
+
+public static class Outcome
+{
+    /// <summary>A successful outcome, for values whose static type is an interface (which cannot convert implicitly).</summary>
+    public static Outcome<T> Of<T>(T value) => value;
+}

@@ -13,7 +13,7 @@ builder.Services.AddSingleton(builder.Configuration.GetSection("Attache:Uploads"
 builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
 builder.Services.AddAttacheHttp();
-builder.Services.AddAttacheAuth();
+builder.Services.AddAttacheAuth(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<RequestErrorHandler>();
 builder.Services.AddProblemDetails();
@@ -28,6 +28,7 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapNativeApi();
+app.MapSessions();
 
 app.Run();
 

@@ -1,4 +1,5 @@
 using Attache.Core.Documents;
+using Attache.Core.Principals;
 
 namespace Attache.Core.Import;
 
@@ -9,7 +10,16 @@ public sealed record ManifestError(string Path, string Message)
 }
 
 /// <summary>A manifest that parsed and passed the core's rules; documents carry placeholder times until imported.</summary>
-public sealed record ImportManifest(IReadOnlyList<ManifestDocument> Documents);
+public sealed record ImportManifest(IReadOnlyList<ManifestDocument> Documents)
+{
+    public IReadOnlyList<ManifestPrincipal> Principals { get; init; } = [];
+
+    /// <summary>Keys accepted server-wide (by the SpeechExec dialect), in plain text until stored hashed.</summary>
+    public IReadOnlyList<string> ServerApiKeys { get; init; } = [];
+}
+
+/// <summary>A principal of the manifest with its secrets in plain text, to be hashed on import.</summary>
+public sealed record ManifestPrincipal(string Path, NewPrincipal Input, IReadOnlyList<string> ApiKeys);
 
 public sealed record ManifestDocument(string Path, Document Document, bool Deleted, IReadOnlyList<ManifestFile> Files);
 
@@ -47,7 +57,10 @@ public sealed record ImportReport(
     int FilesWithNewVersion,
     int FilesUpdated,
     int FilesUnchanged,
-    long BytesStored);
+    long BytesStored,
+    int PrincipalsCreated = 0,
+    int PrincipalsUpdated = 0,
+    int PrincipalsUnchanged = 0);
 
 /// <summary>How the manifest's bytes may arrive and how media types are guessed.</summary>
 /// <param name="AllowPathContent">True when the caller can send <c>path</c> contents as parts alongside the manifest.</param>

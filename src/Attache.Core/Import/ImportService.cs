@@ -12,6 +12,8 @@ namespace Attache.Core.Import;
 /// </summary>
 public sealed class ImportService(
     IMetadataStore metadata,
+    IPrincipalStore principals,
+    Credentials credentials,
     IBlobStore blobs,
     BlobJanitor janitor,
     UploadLimits limits,
@@ -22,6 +24,10 @@ public sealed class ImportService(
     public const long MaxManifestBytes = 64L * 1024 * 1024;
 
     internal IMetadataStore Metadata => metadata;
+
+    internal IPrincipalStore Principals => principals;
+
+    internal Credentials Credentials => credentials;
 
     internal IBlobStore Blobs => blobs;
 
@@ -80,10 +86,38 @@ public sealed class ImportService(
         }
     }
 
-    /// <summary>A file id may not move to another document, and a slot may not be taken from a file the manifest does not name.</summary>
+    /// <summary>
+    /// A file id may not move to another document, and a slot may not be taken from a file the manifest does not name;
+    /// an API key, client id or e-mail may not be another principal's.
+    /// </summary>
     private async Task<List<ManifestError>> CheckAgainstStoreAsync(ImportManifest manifest, CancellationToken cancellationToken)
     {
         var errors = new List<ManifestError>();
+        foreach (var principal in manifest.Principals)
+        {
+            var name = principal.Input.Name!;
+            if (principal.Input.ClientId is { } clientId && await principals.FindByClientIdAsync(clientId, cancellationToken) is { } holder
+                && holder.Name != name)
+            {
+                errors.Add(new ManifestError(ManifestParser.Child(principal.Path, "clientId"), $"client id '{clientId}' belongs to principal '{holder.Name}'"));
+            }
+
+            if (principal.Input.Email is { } email && await principals.FindByEmailAsync(email, cancellationToken) is { } owner
+                && owner.Name != name)
+            {
+                errors.Add(new ManifestError(ManifestParser.Child(principal.Path, "email"), $"e-mail '{email}' belongs to principal '{owner.Name}'"));
+            }
+
+            for (var i = 0; i < principal.ApiKeys.Count; i++)
+            {
+                if (await principals.FindByApiKeyAsync(Credentials.Sha256Hex(principal.ApiKeys[i]), cancellationToken) is { } keyHolder
+                    && keyHolder.Name != name)
+                {
+                    errors.Add(new ManifestError($"{ManifestParser.Child(principal.Path, "apiKeys")}[{i}]", "this API key belongs to another principal"));
+                }
+            }
+        }
+
         var named = manifest.Documents.SelectMany(d => d.Files).Select(f => f.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var document in manifest.Documents)
         {

@@ -138,8 +138,8 @@ public sealed class ImportSession : IAsyncDisposable
         }
 
         _service.Logger.LogInformation(
-            "{Caller} imported {Documents} document(s) and {Files} file(s), {Bytes} new bytes",
-            _caller.Name, batch.Documents.Count, batch.Files.Count, report.BytesStored);
+            "{Caller} imported {Principals} principal(s), {Documents} document(s) and {Files} file(s), {Bytes} new bytes",
+            _caller.Name, batch.Principals.Count, batch.Documents.Count, batch.Files.Count, report.BytesStored);
         return report;
     }
 
@@ -251,10 +251,90 @@ public sealed class ImportSession : IAsyncDisposable
             }
         }
 
+        var (principals, keys, serverKeys, principalCounts) = await PlanPrincipalsAsync(now, cancellationToken);
         var report = new ImportReport(
-            documentsCreated, documentsUpdated, documentsUnchanged, filesCreated, filesWithNewVersion, filesUpdated, filesUnchanged, bytesStored);
-        return (new ImportBatch(documents, files), report, used);
+            documentsCreated, documentsUpdated, documentsUnchanged, filesCreated, filesWithNewVersion, filesUpdated, filesUnchanged, bytesStored,
+            principalCounts.Created, principalCounts.Updated, principalCounts.Unchanged);
+        return (new ImportBatch(documents, files) { Principals = principals, ApiKeys = keys, ServerApiKeys = serverKeys }, report, used);
     }
+
+    /// <summary>
+    /// Principals as the manifest wants them. A secret that the stored hash already matches keeps that hash, and a secret
+    /// the manifest leaves out keeps the stored one, so importing twice changes nothing.
+    /// </summary>
+    private async Task<(List<ImportedPrincipal> Principals, List<ApiKeyRecord> Keys, List<ServerApiKeyRecord> ServerKeys, (int Created, int Updated, int Unchanged) Counts)>
+        PlanPrincipalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var store = _service.Principals;
+        var credentials = _service.Credentials;
+        var principals = new List<ImportedPrincipal>();
+        var keys = new List<ApiKeyRecord>();
+        int created = 0, updated = 0, unchanged = 0;
+        foreach (var entry in _manifest.Principals)
+        {
+            var input = entry.Input;
+            var existing = await store.FindAsync(input.Name!, cancellationToken);
+            var desired = new Principal
+            {
+                Name = input.Name!,
+                DisplayName = input.DisplayName ?? existing?.DisplayName ?? input.Name!,
+                Kind = input.Kind ?? PrincipalKinds.User,
+                Groups = input.Groups?.Distinct(StringComparer.Ordinal).ToList() ?? existing?.Groups ?? [],
+                Enabled = input.Enabled ?? true,
+                Email = input.Email ?? existing?.Email,
+                PasswordHash = Rehash(existing?.PasswordHash, input.Password),
+                ClientId = input.ClientId,
+                ClientSecretHash = input.ClientId is null ? null : Rehash(existing?.ClientSecretHash, input.ClientSecret),
+                Created = existing?.Created ?? now,
+                Modified = existing?.Modified ?? now,
+            };
+            if (existing is null)
+            {
+                principals.Add(new ImportedPrincipal(desired, true));
+                created++;
+            }
+            else if (Same(existing, desired))
+            {
+                unchanged++;
+            }
+            else
+            {
+                principals.Add(new ImportedPrincipal(desired with { Modified = now }, false));
+                updated++;
+            }
+
+            var held = existing is null ? [] : (await store.ListApiKeysAsync(existing.Name, cancellationToken)).Select(k => k.Sha256).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in entry.ApiKeys)
+            {
+                var hash = Credentials.Sha256Hex(key);
+                if (held.Add(hash))
+                {
+                    // The id comes from the hash, so the same key imported again is recognised as the same key.
+                    keys.Add(new ApiKeyRecord(hash[..16], desired.Name, hash, now));
+                }
+            }
+        }
+
+        var serverKeys = new List<ServerApiKeyRecord>();
+        foreach (var key in _manifest.ServerApiKeys)
+        {
+            var hash = Credentials.Sha256Hex(key);
+            if (!await store.IsServerApiKeyAsync(hash, cancellationToken))
+            {
+                serverKeys.Add(new ServerApiKeyRecord(hash, now));
+            }
+        }
+
+        return (principals, keys, serverKeys, (created, updated, unchanged));
+
+        string? Rehash(string? storedHash, string? secret) =>
+            secret is null ? storedHash : credentials.VerifyPassword(storedHash, secret) ? storedHash : credentials.HashPassword(secret);
+    }
+
+    private static bool Same(Principal a, Principal b) =>
+        a.Name == b.Name && a.DisplayName == b.DisplayName && a.Kind == b.Kind && a.Groups.SequenceEqual(b.Groups, StringComparer.Ordinal)
+        && a.Enabled == b.Enabled && a.Email == b.Email && a.PasswordHash == b.PasswordHash && a.ClientId == b.ClientId
+        && a.ClientSecretHash == b.ClientSecretHash;
 
     /// <summary>A generated id that neither the store nor the manifest uses.</summary>
     private async Task<string> NewFileIdAsync(HashSet<string> named, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Attache.Core.Documents;
 using Attache.Core.Files;
+using Attache.Core.Principals;
 
 namespace Attache.Core.Import;
 
@@ -14,12 +15,10 @@ namespace Attache.Core.Import;
 /// </summary>
 internal sealed class ManifestParser
 {
-    public const string PrincipalsNotSupported =
-        "principals cannot be imported until the server has a principal store; leave this empty";
-
+    private const int MaxSecretLength = 1024;
     private const int MaxMediaTypeLength = 255;
     private static readonly string[] TopFields = ["principals", "serverApiKeys", "documents"];
-    private static readonly string[] PrincipalFields = ["name", "displayName", "kind", "groups", "password", "apiKeys", "clientId", "clientSecret", "enabled"];
+    private static readonly string[] PrincipalFields = ["name", "displayName", "kind", "groups", "email", "password", "apiKeys", "clientId", "clientSecret", "enabled"];
     private static readonly string[] DocumentFields =
         ["id", "kind", "title", "owner", "state", "folder", "properties", "deleted", "sourceUrl", "attributes", "acl", "files"];
     private static readonly string[] AttributeFields = ["id", "type", "multiple", "visibility"];
@@ -87,29 +86,13 @@ internal sealed class ManifestParser
             return new ImportManifest([]);
         }
 
-        if (Array(root, path, "principals") is { } principals)
+        var principals = Array(root, path, "principals") is { } principalArray
+            ? ReadPrincipals(principalArray, Child(path, "principals"))
+            : [];
+        var serverKeys = Strings(root, path, "serverApiKeys") ?? [];
+        for (var i = 0; i < serverKeys.Count; i++)
         {
-            ReadPrincipals(principals, Child(path, "principals"));
-        }
-
-        if (Array(root, path, "serverApiKeys") is { } keys)
-        {
-            var keysPath = Child(path, "serverApiKeys");
-            var index = 0;
-            foreach (var key in keys.EnumerateArray())
-            {
-                if (key.ValueKind != JsonValueKind.String)
-                {
-                    Error($"{keysPath}[{index}]", "expected a string");
-                }
-
-                index++;
-            }
-
-            if (keys.GetArrayLength() > 0)
-            {
-                Error(keysPath, "server API keys cannot be imported until the server has a principal store; leave this empty");
-            }
+            CheckSecret(serverKeys[i], $"{Child(path, "serverApiKeys")}[{i}]");
         }
 
         var documents = new List<ManifestDocument>();
@@ -128,32 +111,75 @@ internal sealed class ManifestParser
         }
 
         CheckDuplicates(documents);
-        return new ImportManifest(documents);
+        return new ImportManifest(documents) { Principals = principals, ServerApiKeys = serverKeys.Distinct(StringComparer.Ordinal).ToList() };
     }
 
-    private void ReadPrincipals(JsonElement principals, string path)
+    private List<ManifestPrincipal> ReadPrincipals(JsonElement principals, string path)
     {
+        var read = new List<ManifestPrincipal>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var principal in principals.EnumerateArray())
         {
             var at = $"{path}[{index++}]";
-            if (Object(principal, at, PrincipalFields))
+            if (!Object(principal, at, PrincipalFields))
             {
-                foreach (var name in (string[])["name", "displayName", "kind", "password", "clientId", "clientSecret"])
-                {
-                    String(principal, at, name);
-                }
-
-                Strings(principal, at, "groups");
-                Strings(principal, at, "apiKeys");
-                Bool(principal, at, "enabled");
+                continue;
             }
+
+            var errorsBefore = _errors.Count;
+            var input = new NewPrincipal(
+                String(principal, at, "name"),
+                String(principal, at, "displayName"),
+                String(principal, at, "kind"),
+                Strings(principal, at, "groups"),
+                String(principal, at, "password"),
+                String(principal, at, "email"),
+                String(principal, at, "clientId"),
+                String(principal, at, "clientSecret"),
+                Bool(principal, at, "enabled"));
+            var apiKeys = Strings(principal, at, "apiKeys") ?? [];
+            if (_errors.Count > errorsBefore)
+            {
+                continue;
+            }
+
+            if (PrincipalRules.Check(input) is { } invalid)
+            {
+                Error(Child(at, invalid.Field), invalid.Message);
+                continue;
+            }
+
+            if (!names.TryAdd(input.Name!, at))
+            {
+                Error(Child(at, "name"), $"principal '{input.Name}' is also defined at {names[input.Name!]}");
+            }
+
+            for (var i = 0; i < apiKeys.Count; i++)
+            {
+                var keyPath = $"{Child(at, "apiKeys")}[{i}]";
+                if (CheckSecret(apiKeys[i], keyPath) && !keys.TryAdd(apiKeys[i], keyPath) && keys[apiKeys[i]] is var first)
+                {
+                    Error(keyPath, $"this API key is also given at {first}");
+                }
+            }
+
+            read.Add(new ManifestPrincipal(at, input, apiKeys));
         }
 
-        if (principals.GetArrayLength() > 0)
+        return read;
+    }
+
+    private bool CheckSecret(string secret, string path)
+    {
+        if (secret.Length is > 0 and <= MaxSecretLength && !secret.Any(char.IsControl))
         {
-            Error(path, PrincipalsNotSupported);
+            return true;
         }
+
+        Error(path, $"an API key is 1–{MaxSecretLength} characters with no control characters");
+        return false;
     }
 
     private ManifestDocument? ReadDocument(JsonElement element, string path)

@@ -17,7 +17,7 @@ internal static class NativeApiEndpoints
     public static RouteGroupBuilder MapNativeApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup(PathBase)
-            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
+            .RequireAuthorization(AuthSchemes.NativePolicy)
             .WithTags("native");
 
         api.MapPost("/documents", CreateDocumentAsync);
@@ -31,6 +31,7 @@ internal static class NativeApiEndpoints
         api.MapPut("/documents/{id}/files/{slot}/{index}", NativeUploads.UploadRawAsync);
 
         api.MapImport();
+        api.MapPrincipals();
 
         api.MapGet("/files/{id}", GetFileAsync);
         api.MapDelete("/files/{id}", RemoveFileAsync);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Attache.Core.Principals;
 using Microsoft.AspNetCore.Authentication;
@@ -6,52 +5,44 @@ using Microsoft.Extensions.Options;
 
 namespace Attache.Server.Auth;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;api key&gt;</c>.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer &lt;api key&gt;</c>: the configured admin key, or a principal's key.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AdminKey adminKey)
+    AdminKey adminKey,
+    PrincipalService principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "ApiKey";
-    private const string AdminClaim = "attache:admin";
-    private const string BearerPrefix = "Bearer ";
+    public const string SchemeName = AuthSchemes.ApiKey;
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var headers = Request.Headers.Authorization;
-        if (headers.Count == 0)
+        if (AuthorizationHeader.Credentials(Request, "Bearer", out var result) is not { } key)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return result;
         }
 
-        if (headers.Count > 1 || headers[0] is not { } header
-            || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-            || header.Length == BearerPrefix.Length)
+        if (AuthorizationHeader.LooksLikeJwt(key))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Malformed Authorization header."));
+            return AuthenticateResult.NoResult();
         }
 
-        if (!adminKey.Matches(header[BearerPrefix.Length..].Trim()))
+        if (adminKey.Matches(key))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+            return AuthenticateResult.Success(new PrincipalClaims.AuthenticationTicketBuilder(
+                PrincipalService.AdminName, true, [PrincipalGroups.Administrators]).Ticket(Scheme.Name));
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "admin"), new Claim(AdminClaim, "true")], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return await principals.AuthenticateApiKeyAsync(key, Context.RequestAborted) is { } principal
+            ? AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name))
+            : AuthenticateResult.Fail("Unknown API key, or its principal is disabled.");
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer realm=\"attache\"";
-        return base.HandleChallengeAsync(properties);
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append("WWW-Authenticate", "Bearer realm=\"attache\"");
+        return Task.CompletedTask;
     }
-
-    /// <summary>The core's view of an authenticated request.</summary>
-    public static Caller ToCaller(ClaimsPrincipal user) =>
-        new(user.Identity?.Name ?? throw new InvalidOperationException("An authenticated principal has a name."),
-            user.HasClaim(AdminClaim, "true"),
-            user.FindAll(ClaimTypes.GroupSid).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
 }

@@ -1,21 +1,34 @@
+using Attache.Core.Principals;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Attache.Server.Auth;
 
 internal static class AuthServiceCollectionExtensions
 {
-    public static IServiceCollection AddAttacheAuth(this IServiceCollection services)
+    public static IServiceCollection AddAttacheAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(provider =>
+        var tokenOptions = configuration.GetSection(AccessTokenOptions.SectionName).Get<AccessTokenOptions>() ?? new AccessTokenOptions();
+        if (tokenOptions.SigningKey is { Length: > 0 } configuredKey)
         {
-            var configuration = provider.GetRequiredService<IConfiguration>();
-            var dataPath = Path.GetFullPath(configuration["Attache:DataPath"] ?? "./data");
-            return AdminKey.Load(configuration, dataPath, provider.GetRequiredService<ILogger<AdminKey>>());
-        });
-        services.AddHostedService<AdminKeyAnnouncer>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+            AccessTokens.Decode(configuredKey);
+        }
+
+        services.AddSingleton(tokenOptions);
+        services.AddSingleton(new SessionSettings(
+            configuration.GetValue("Attache:Sessions:Lifetime", SessionSettings.DefaultLifetime)));
+        services.AddSingleton<AdminKey>();
+        services.AddSingleton<AccessTokens>();
+        services.AddHostedService<AdminBootstrap>();
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AuthSchemes.AccessToken, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthSchemes.Session, null)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthSchemes.Basic, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthSchemes.NativePolicy, policy => policy
+                .AddAuthenticationSchemes(AuthSchemes.ApiKey, AuthSchemes.AccessToken, AuthSchemes.Session)
+                .RequireAuthenticatedUser());
         return services;
     }
 }

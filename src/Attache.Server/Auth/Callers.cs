@@ -13,7 +13,7 @@ internal static class Callers
     private const int MaxCorrelationIdLength = 128;
 
     public static Caller Caller(this HttpContext http) =>
-        ApiKeyAuthenticationHandler.ToCaller(http.User) with { Origin = Origin(http) };
+        PrincipalClaims.ToCaller(http.User) with { Origin = Origin(http) };
 
     public static RequestOrigin Origin(HttpContext http)
     {

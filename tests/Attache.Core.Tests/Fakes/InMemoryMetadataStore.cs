@@ -112,6 +112,11 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
 
     public Task<bool> ImportAsync(ImportBatch batch, CancellationToken cancellationToken)
     {
+        if (batch.Principals.Count > 0 || batch.ApiKeys.Count > 0 || batch.ServerApiKeys.Count > 0)
+        {
+            throw new NotSupportedException("The in-memory store keeps no principals; import them through the SQLite store.");
+        }
+
         lock (_lock)
         {
             var files = new Dictionary<string, StoredFile>(_files, StringComparer.Ordinal);

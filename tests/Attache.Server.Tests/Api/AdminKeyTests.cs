@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ namespace Attache.Server.Tests.Api;
 public sealed partial class AdminKeyTests
 {
     [Fact]
-    public async Task A_first_start_without_a_key_prints_one_once_and_keeps_only_its_hash()
+    public async Task A_first_start_without_a_key_creates_the_admin_principal_prints_its_key_once_and_keeps_only_its_hash()
     {
         await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
         var logs = new Http.LogSink();
@@ -19,55 +20,62 @@ public sealed partial class AdminKeyTests
         using var anonymous = logged.CreateClient();
 
         var key = Assert.Single(logs.Entries.Select(e => KeyPattern().Match(e.Message)), m => m.Success).Value;
-        var stored = await File.ReadAllTextAsync(Path.Combine(app.DataPath, "admin-key.sha256"), NativeApi.Token);
-        Assert.DoesNotContain(key, stored, StringComparison.Ordinal);
-        Assert.Equal(64, stored.Trim().Length);
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await anonymous.SendAsync(request, NativeApi.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(anonymous, key, "/v1/principals/admin"));
+        var database = await File.ReadAllBytesAsync(Path.Combine(app.DataPath, "attache.db"), NativeApi.Token);
+        Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(database), StringComparison.Ordinal);
+        Assert.Equal([Sha256Hex(key)], await QueryAsync(app.DataPath, "SELECT sha256 FROM api_keys WHERE principal = 'admin';"));
 
         await using var restarted = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Attache:DataPath", app.DataPath);
             builder.UseSetting("Attache:AdminApiKey", "");
-            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new Http.LogSink()));
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
         using var again = restarted.CreateClient();
-        using var second = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
-        second.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        Assert.Equal(HttpStatusCode.OK, (await again.SendAsync(second, NativeApi.Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(again, key, "/v1/documents"));
         Assert.Single(logs.Entries, e => KeyPattern().IsMatch(e.Message));
     }
 
     [Fact]
-    public async Task The_key_hash_file_is_readable_by_its_owner_only()
+    public async Task A_configured_key_acts_as_admin_and_no_key_is_made_or_printed()
     {
-        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
-        using var client = app.CreateClient();
+        await using var app = new AttacheApp();
+        var logs = new Http.LogSink();
+        await using var logged = app.WithWebHostBuilder(builder =>
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs)));
+        using var client = logged.CreateClient();
 
-        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes only exist on Unix.");
-        if (!OperatingSystem.IsWindows())
-        {
-            var mode = File.GetUnixFileMode(Path.Combine(app.DataPath, "admin-key.sha256"));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
-        }
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AttacheApp.AdminKey, "/v1/principals/admin"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, AttacheApp.AdminKey + "x", "/v1/documents"));
+        Assert.DoesNotContain(logs.Entries, e => KeyPattern().IsMatch(e.Message));
+        Assert.Empty(await QueryAsync(app.DataPath, "SELECT sha256 FROM api_keys;"));
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData("abcd")]
-    [InlineData("zz")]
-    public async Task A_damaged_key_hash_file_stops_the_start_with_a_message_naming_it(string content)
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string key, string path)
     {
-        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "" });
-        var hashFile = Path.Combine(app.DataPath, "admin-key.sha256");
-        await File.WriteAllTextAsync(hashFile, content, NativeApi.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.SendAsync(request, NativeApi.Token);
+        return response.StatusCode;
+    }
 
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+    private static string Sha256Hex(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
-        Assert.Contains(hashFile, error.ToString(), StringComparison.Ordinal);
+    private static async Task<List<string>> QueryAsync(string dataPath, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataPath, "attache.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(NativeApi.Token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(NativeApi.Token);
+        while (await reader.ReadAsync(NativeApi.Token))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     [GeneratedRegex("atk_[A-Za-z0-9_-]{43}")]

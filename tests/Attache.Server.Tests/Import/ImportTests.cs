@@ -90,7 +90,7 @@ public sealed class ImportTests : IAsyncLifetime
     {
         const string manifest = """
             {
-              "principals": [ { "name": "sarah", "kind": "user", "groups": ["enterprise"] } ],
+              "principals": [ { "name": "sa:rah", "kind": "user", "groups": ["enterprise"] } ],
               "documents": [
                 { "id": "doc-1", "colour": "red", "files": [ { "content": { "text": "a" } } ] },
                 { "id": "bad id!" },
@@ -110,7 +110,7 @@ public sealed class ImportTests : IAsyncLifetime
         var errors = problem.GetProperty("errors").EnumerateArray().Select(e => (e.Str("path"), e.Str("message"))).ToList();
         Assert.Equal(
             [
-                "$.principals",
+                "$.principals[0].name",
                 "$.documents[0].colour",
                 "$.documents[1].id",
                 "$.documents[2].files[0].content",
@@ -119,7 +119,7 @@ public sealed class ImportTests : IAsyncLifetime
                 "$.documents[3].files[0].content.path",
             ],
             errors.Select(e => e.Item1));
-        Assert.Contains("principal store", errors[0].Item2, StringComparison.Ordinal);
+        Assert.Contains("name must be 1–128 letters", errors[0].Item2, StringComparison.Ordinal);
         Assert.Contains("unknown field 'colour'", errors[1].Item2, StringComparison.Ordinal);
         Assert.Contains("file id '6' is also used at $.documents[2].files[1]", errors[4].Item2, StringComparison.Ordinal);
         Assert.Contains("no part named 'files/missing.txt'", errors[6].Item2, StringComparison.Ordinal);
@@ -168,7 +168,7 @@ public sealed class ImportTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
-            """{"documentsCreated":1,"documentsUpdated":0,"documentsUnchanged":0,"filesCreated":2,"filesWithNewVersion":0,"filesUpdated":0,"filesUnchanged":0,"bytesStored":10}""",
+            """{"documentsCreated":1,"documentsUpdated":0,"documentsUnchanged":0,"filesCreated":2,"filesWithNewVersion":0,"filesUpdated":0,"filesUnchanged":0,"bytesStored":10,"principalsCreated":0,"principalsUpdated":0,"principalsUnchanged":0}""",
             await response.Content.ReadAsStringAsync(Token));
         Assert.Equal(Encoding.UTF8.GetBytes("héllo"), await _http.GetByteArrayAsync("/v1/files/t/content", Token));
         Assert.Equal(new byte[] { 0, 1, 2, 255 }, await _http.GetByteArrayAsync("/v1/files/b/content", Token));

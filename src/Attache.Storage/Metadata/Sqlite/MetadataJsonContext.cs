@@ -8,4 +8,5 @@ namespace Attache.Storage.Metadata.Sqlite;
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(List<AttributeDefinition>))]
 [JsonSerializable(typeof(List<AclEntry>))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class MetadataJsonContext : JsonSerializerContext;

@@ -221,6 +221,12 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        if (!await ImportPrincipalsAsync(connection, transaction, batch, cancellationToken))
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return false;
+        }
+
         foreach (var document in batch.Documents)
         {
             if (!await WriteDocumentAsync(connection, transaction, document, cancellationToken))
@@ -249,6 +255,36 @@ public sealed class SqliteMetadataStore : IMetadataStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Principals, then their API keys, then server-wide keys; false when a name, client id, e-mail or key is another's.</summary>
+    private async Task<bool> ImportPrincipalsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, ImportBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var (principal, isNew) in batch.Principals)
+        {
+            if (!await SqlitePrincipalStore.WriteAsync(connection, transaction, principal, isNew, cancellationToken))
+            {
+                _logger.LogDebug("Not importing: principal {Principal} exists, or its client id or e-mail is another's", principal.Name);
+                return false;
+            }
+        }
+
+        foreach (var key in batch.ApiKeys)
+        {
+            if (!await SqlitePrincipalStore.AddApiKeyAsync(connection, transaction, key, cancellationToken))
+            {
+                _logger.LogDebug("Not importing: an API key of {Principal} belongs to another principal", key.Principal);
+                return false;
+            }
+        }
+
+        foreach (var key in batch.ServerApiKeys)
+        {
+            await SqlitePrincipalStore.AddServerApiKeyAsync(connection, transaction, key.Sha256, key.Created, cancellationToken);
+        }
+
         return true;
     }
 

@@ -75,5 +75,42 @@ internal static class SqliteMigrations
             created TEXT NOT NULL
         );
         """,
+        """
+        CREATE TABLE principals (
+            name                TEXT NOT NULL PRIMARY KEY,
+            display_name        TEXT NOT NULL,
+            kind                TEXT NOT NULL,
+            groups              TEXT NOT NULL,
+            enabled             INTEGER NOT NULL,
+            email               TEXT NULL COLLATE NOCASE UNIQUE,
+            password_hash       TEXT NULL,
+            client_id           TEXT NULL UNIQUE,
+            client_secret_hash  TEXT NULL,
+            created             TEXT NOT NULL,
+            modified            TEXT NOT NULL
+        );
+
+        CREATE TABLE api_keys (
+            sha256      TEXT NOT NULL PRIMARY KEY,
+            id          TEXT NOT NULL,
+            principal   TEXT NOT NULL REFERENCES principals (name),
+            created     TEXT NOT NULL,
+            CONSTRAINT uq_api_keys_id UNIQUE (principal, id)
+        );
+
+        CREATE TABLE sessions (
+            sha256      TEXT NOT NULL PRIMARY KEY,
+            principal   TEXT NOT NULL REFERENCES principals (name),
+            created     TEXT NOT NULL,
+            expires     TEXT NOT NULL
+        );
+
+        CREATE INDEX ix_sessions_expires ON sessions (expires);
+
+        CREATE TABLE server_api_keys (
+            sha256      TEXT NOT NULL PRIMARY KEY,
+            created     TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -1,0 +1,147 @@
+using System.Text;
+using Attache.Core.Principals;
+using Attache.Server.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Attache.Server.Api;
+
+internal sealed record SignInRequest(string? Name, string? Password);
+
+internal sealed record SessionModel(string Name, DateTimeOffset ExpiresAt);
+
+internal sealed record TokenRequest(string? GrantType, string? ClientId, string? ClientSecret);
+
+/// <summary>OAuth 2.0 token response (RFC 6749 §5.1); the names are the protocol's.</summary>
+internal sealed record TokenModel(
+    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] long ExpiresIn);
+
+/// <summary>OAuth 2.0 error response (RFC 6749 §5.2).</summary>
+internal sealed record TokenErrorModel(
+    [property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error,
+    [property: System.Text.Json.Serialization.JsonPropertyName("error_description")] string Description);
+
+/// <summary>Signing in and out with the session cookie, and access tokens for clients (OAuth 2.0 client credentials).</summary>
+internal static class SessionEndpoints
+{
+    private const string ClientCredentials = "client_credentials";
+
+    public static void MapSessions(this IEndpointRouteBuilder endpoints)
+    {
+        var open = endpoints.MapGroup(NativeApiEndpoints.PathBase).AllowAnonymous().WithTags("native");
+        open.MapPost("/sessions", SignInAsync);
+        open.MapPost("/tokens", IssueTokenAsync);
+        endpoints.MapGroup(NativeApiEndpoints.PathBase).RequireAuthorization(AuthSchemes.NativePolicy)
+            .MapDelete("/sessions", SignOutAsync);
+    }
+
+    private static async Task<Results<Created<SessionModel>, ProblemHttpResult>> SignInAsync(
+        SignInRequest request, HttpContext http, PrincipalService principals, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.Name) || request.Password is null)
+        {
+            return TypedResults.Problem("Both name and password are required.", statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid request", extensions: new Dictionary<string, object?> { ["field"] = request.Name is null or "" ? "name" : "password" });
+        }
+
+        if (await principals.StartSessionAsync(request.Name, request.Password, cancellationToken) is not { } started)
+        {
+            return TypedResults.Problem("The name or password is wrong, or the principal is disabled.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        }
+
+        http.Response.Cookies.Append(SessionAuthenticationHandler.CookieName, started.Token,
+            SessionAuthenticationHandler.CookieFor(started.Session.Expires));
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created((string?)null, new SessionModel(started.Session.Principal, started.Session.Expires));
+    }
+
+    private static async Task<NoContent> SignOutAsync(HttpContext http, PrincipalService principals, CancellationToken cancellationToken)
+    {
+        if (http.Request.Cookies.TryGetValue(SessionAuthenticationHandler.CookieName, out var token) && !string.IsNullOrEmpty(token))
+        {
+            await principals.EndSessionAsync(token, cancellationToken);
+        }
+
+        http.Response.Cookies.Delete(SessionAuthenticationHandler.CookieName,
+            SessionAuthenticationHandler.CookieFor(DateTimeOffset.UnixEpoch));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Client credentials as RFC 6749 §4.4: form fields <c>grant_type</c>, <c>client_id</c>, <c>client_secret</c> or
+    /// HTTP Basic for the last two; a JSON body <c>{grantType?, clientId, clientSecret}</c> is accepted too.
+    /// </summary>
+    private static async Task<IResult> IssueTokenAsync(
+        HttpContext http, PrincipalService principals, AccessTokens tokens, CancellationToken cancellationToken)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var request = await ReadTokenRequestAsync(http.Request, cancellationToken);
+        if (request is null)
+        {
+            return TokenError(StatusCodes.Status400BadRequest, "invalid_request", "Send client credentials as a form or as JSON.");
+        }
+
+        if ((request.GrantType ?? ClientCredentials) != ClientCredentials)
+        {
+            return TokenError(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only client_credentials is supported.");
+        }
+
+        if (string.IsNullOrEmpty(request.ClientId) || request.ClientSecret is null)
+        {
+            return TokenError(StatusCodes.Status400BadRequest, "invalid_request", "client_id and client_secret are required.");
+        }
+
+        if (await principals.AuthenticateClientAsync(request.ClientId, request.ClientSecret, cancellationToken) is not { } client)
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"attache\"";
+            return TokenError(StatusCodes.Status401Unauthorized, "invalid_client", "Unknown client, wrong secret, or the client is disabled.");
+        }
+
+        var issued = await tokens.IssueAsync(client, null, cancellationToken);
+        return TypedResults.Ok(new TokenModel(issued.Token, "Bearer", (long)tokens.Lifetime.TotalSeconds));
+    }
+
+    private static async Task<TokenRequest?> ReadTokenRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        string? basicId = null;
+        string? basicSecret = null;
+        if (AuthorizationHeader.Credentials(request, "Basic", out _) is { } encoded && BasicPair(encoded) is var (id, secret))
+        {
+            (basicId, basicSecret) = (Uri.UnescapeDataString(id), Uri.UnescapeDataString(secret));
+        }
+
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            return new TokenRequest(form["grant_type"].FirstOrDefault(), basicId ?? form["client_id"].FirstOrDefault(),
+                basicSecret ?? form["client_secret"].FirstOrDefault());
+        }
+
+        if (request.HasJsonContentType())
+        {
+            var body = await request.ReadFromJsonAsync<TokenRequest>(cancellationToken);
+            return body is null ? null : body with { ClientId = basicId ?? body.ClientId, ClientSecret = basicSecret ?? body.ClientSecret };
+        }
+
+        return basicId is null ? null : new TokenRequest(null, basicId, basicSecret);
+    }
+
+    private static (string Id, string Secret)? BasicPair(string encoded)
+    {
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = pair.IndexOf(':', StringComparison.Ordinal);
+            return colon < 1 ? null : (pair[..colon], pair[(colon + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonHttpResult<TokenErrorModel> TokenError(int status, string error, string description) =>
+        TypedResults.Json(new TokenErrorModel(error, description), statusCode: status);
+}
