@@ -52,7 +52,10 @@ public sealed record AttacheImportReport(
     int FilesWithNewVersion,
     int FilesUpdated,
     int FilesUnchanged,
-    long BytesStored);
+    long BytesStored,
+    int PrincipalsCreated = 0,
+    int PrincipalsUpdated = 0,
+    int PrincipalsUnchanged = 0);
 
 /// <summary>One error of a refused manifest: where (a JSON path such as <c>$.documents[0].id</c>) and what.</summary>
 public sealed record AttacheProblemError(string Path, string Message);

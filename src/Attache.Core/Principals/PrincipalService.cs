@@ -203,6 +203,9 @@ public sealed class PrincipalService(IPrincipalStore store, Credentials credenti
 
         var token = Credentials.RandomToken();
         var now = time.GetUtcNow();
+
+        // Sign-ins are rare next to requests, so expired sessions are swept here rather than by a timer.
+        await store.DeleteExpiredSessionsAsync(now, cancellationToken);
         var session = new SessionRecord(Credentials.Sha256Hex(token), principal.Name, now, now + sessions.Lifetime);
         await store.AddSessionAsync(session, cancellationToken);
         return new StartedSession(token, session);

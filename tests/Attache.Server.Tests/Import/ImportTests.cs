@@ -34,7 +34,7 @@ public sealed class ImportTests : IAsyncLifetime
     {
         var report = await _client.ImportAsync(Samples.Demo, Token);
 
-        Assert.Equal(new AttacheImportReport(6, 0, 0, 6, 0, 0, 0, Samples.ExpectedBytes().Values.Sum(b => (long)b.Length)), report);
+        Assert.Equal(new AttacheImportReport(6, 0, 0, 6, 0, 0, 0, Samples.ExpectedBytes().Values.Sum(b => (long)b.Length), 4, 0, 0), report);
         var documents = await GetJsonAsync("/v1/documents?includeDeleted=true");
         Assert.Equal(
             ["1ea29334-6008-41e4-8db5-0c88c14f6ac0", "42", "doc-welcome", "dyn-1001", "rev-transcript-1", "url-doc-1"],
@@ -56,6 +56,7 @@ public sealed class ImportTests : IAsyncLifetime
         Assert.Equal("image/png", (await GetJsonAsync("/v1/files/77")).Str("mediaType"));
         Assert.Equal("6", (await GetJsonAsync("/v1/documents/42")).GetProperty("properties").Str("roomId"));
         Assert.Equal("admin", (await GetJsonAsync("/v1/documents/42")).Str("owner"));
+        Assert.Equal("rev-user", (await GetJsonAsync("/v1/documents/rev-transcript-1")).Str("owner"));
         var dynacase = await GetJsonAsync("/v1/documents/dyn-1001");
         Assert.Equal(
             """[{"id":"fi_file","type":"file","multiple":false,"visibility":"W"},{"id":"fi_secret","type":"file","multiple":false,"visibility":"I"}]""",
@@ -75,7 +76,7 @@ public sealed class ImportTests : IAsyncLifetime
 
         var again = await _client.ImportAsync(Samples.Demo, Token);
 
-        Assert.Equal(new AttacheImportReport(0, 0, 6, 0, 0, 0, 6, 0), again);
+        Assert.Equal(new AttacheImportReport(0, 0, 6, 0, 0, 0, 6, 0, 0, 0, 4), again);
         Assert.Equal(before, (await GetJsonAsync("/v1/documents/doc-welcome")).GetRawText());
         foreach (var fileId in Samples.ExpectedBytes().Keys)
         {
