@@ -61,10 +61,13 @@ public static class PrincipalRules
             return new Failure.Invalid("clientSecret must not be empty.", "clientSecret");
         }
 
-        return input.Email is { } email && (email.Length is 0 or > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsControl))
+        return input.Email is { } email ? CheckEmail(email) : null;
+    }
+
+    public static Failure.Invalid? CheckEmail(string email) =>
+        email.Length is 0 or > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
             ? new Failure.Invalid("email must look like an e-mail address.", "email")
             : null;
-    }
 
     public static Failure.Invalid? CheckGroups(IReadOnlyList<string> groups) =>
         groups.Any(g => !IsValidName(g)) ? new Failure.Invalid("Each group " + NameRuleTail, "groups") : null;

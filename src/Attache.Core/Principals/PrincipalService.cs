@@ -90,6 +90,17 @@ public sealed class PrincipalService(IPrincipalStore store, Credentials credenti
             return new Failure.Invalid("password must not be empty.", "password");
         }
 
+        if (patch.Email is { } email && PrincipalRules.CheckEmail(email) is { } badEmail)
+        {
+            return badEmail;
+        }
+
+        if (name == caller.Name && (patch.Enabled == false
+            || (patch.Groups is { } newGroups && !newGroups.Contains(PrincipalGroups.Administrators, StringComparer.Ordinal))))
+        {
+            return new Failure.Conflict("An administrator may not disable themself or leave the admin group; ask another administrator.");
+        }
+
         var updated = existing with
         {
             DisplayName = patch.DisplayName ?? existing.DisplayName,

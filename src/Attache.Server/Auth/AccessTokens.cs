@@ -100,9 +100,12 @@ internal sealed class AccessTokens(AccessTokenOptions options, ISecretStore secr
             && (notBefore is not { } start || start.ToUniversalTime() - ClockSkew <= now);
     }
 
-    private Task<SymmetricSecurityKey> KeyAsync(CancellationToken cancellationToken) => _key ??= LoadKeyAsync(cancellationToken);
+    /// <summary>Loads the signing key now (at start), so that the first request does not.</summary>
+    public Task LoadKeyAsync(CancellationToken cancellationToken) => KeyAsync(cancellationToken);
 
-    private async Task<SymmetricSecurityKey> LoadKeyAsync(CancellationToken cancellationToken)
+    private Task<SymmetricSecurityKey> KeyAsync(CancellationToken cancellationToken) => _key ??= ReadKeyAsync(cancellationToken);
+
+    private async Task<SymmetricSecurityKey> ReadKeyAsync(CancellationToken cancellationToken)
     {
         var encoded = options.SigningKey is { Length: > 0 } configured
             ? configured

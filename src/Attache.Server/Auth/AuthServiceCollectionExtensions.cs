@@ -18,7 +18,7 @@ internal static class AuthServiceCollectionExtensions
             configuration.GetValue("Attache:Sessions:Lifetime", SessionSettings.DefaultLifetime)));
         services.AddSingleton<AdminKey>();
         services.AddSingleton<AccessTokens>();
-        services.AddHostedService<AdminBootstrap>();
+        services.AddHostedService<AuthBootstrap>();
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)

@@ -313,6 +313,16 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_administrator_may_not_lock_themself_out()
+    {
+        Assert.Equal(HttpStatusCode.Conflict, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/admin", new { enabled = false }));
+        Assert.Equal(HttpStatusCode.Conflict, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/admin", new { groups = new[] { "team" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/alice", new { email = "no address" }));
+        Assert.Equal(HttpStatusCode.OK, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/alice", new { email = "alice@example.org" }));
+        Assert.Equal(HttpStatusCode.NotFound, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/nobody", new { enabled = false }));
+    }
+
+    [Fact]
     public async Task Principals_never_show_a_secret_or_a_hash()
     {
         var body = await _admin.GetStringAsync("/v1/principals/svc", Token);

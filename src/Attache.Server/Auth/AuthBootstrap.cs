@@ -3,13 +3,16 @@ using Attache.Core.Principals;
 namespace Attache.Server.Auth;
 
 /// <summary>
-/// Makes sure the <c>admin</c> principal exists once the stores are ready. On a first start without
-/// <c>Attache:AdminApiKey</c>, gives it an API key and prints that key once: only its hash is kept.
+/// Once the stores are ready: loads (or makes and stores) the token signing key, and makes sure the <c>admin</c>
+/// principal exists. On a first start without <c>Attache:AdminApiKey</c>, gives it an API key and prints that key
+/// once: only its hash is kept.
 /// </summary>
-internal sealed class AdminBootstrap(PrincipalService principals, AdminKey adminKey, ILogger<AdminBootstrap> logger) : IHostedService
+internal sealed class AuthBootstrap(PrincipalService principals, AdminKey adminKey, AccessTokens tokens, ILogger<AuthBootstrap> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await tokens.LoadKeyAsync(cancellationToken);
         if (await principals.EnsureAdminAsync(issueKey: !adminKey.IsConfigured, cancellationToken) is { } key)
         {
             logger.LogWarning(
