@@ -31,6 +31,8 @@ internal static class NativeApiEndpoints
         api.MapPut("/documents/{id}/files/{slot}/{index}", NativeUploads.UploadRawAsync);
 
         api.MapImport();
+        api.MapLinkIssuing();
+        api.MapAudit();
 
         api.MapGet("/files/{id}", GetFileAsync);
         api.MapDelete("/files/{id}", RemoveFileAsync);
