@@ -86,6 +86,20 @@ public sealed class AuditTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_what_is_already_deleted_records_nothing_more()
+    {
+        await UploadAsync(Callers.Owner, [1]);
+        await _core.Files.RemoveAsync(Callers.Admin, "1", Token);
+        await _core.Documents.DeleteAsync(Callers.Admin, "doc", purge: false, Token);
+
+        await _core.Files.RemoveAsync(Callers.Admin, "1", Token);
+        await _core.Documents.DeleteAsync(Callers.Admin, "doc", purge: false, Token);
+        await _core.Documents.DeleteAsync(Callers.Admin, "doc", purge: true, Token);
+
+        Assert.Equal(["file", "document", "document, purged"], _core.AuditLog.Of(AuditActions.Delete).Select(e => e.Detail));
+    }
+
+    [Fact]
     public async Task Every_refusal_in_documents_files_and_downloads_is_recorded_with_the_permission_and_what_the_caller_was_told()
     {
         await UploadAsync(Callers.Owner, [1]);

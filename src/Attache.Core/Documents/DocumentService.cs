@@ -117,9 +117,13 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
     /// <summary>Soft-deletes the document; with <paramref name="purge"/> also drops its versions and the bytes no one else uses.</summary>
     public async Task<Outcome<Document>> DeleteAsync(Caller caller, string id, bool purge, CancellationToken cancellationToken)
     {
+        var deletedNow = false;
         var deleted = await ChangeAsync(caller, id, Permissions.Delete, document =>
-            document.IsDeleted ? document : document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() }, cancellationToken);
-        if (deleted.Succeeded)
+        {
+            deletedNow = !document.IsDeleted;
+            return deletedNow ? document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() } : document;
+        }, cancellationToken);
+        if (deleted.Succeeded && (deletedNow || purge))
         {
             audit.Record(audit.Event(AuditActions.Delete, caller) with { DocumentId = deleted.Value.Id, Detail = purge ? "document, purged" : "document" });
         }

@@ -309,14 +309,23 @@ public sealed class FileService(
             return failure;
         }
 
+        var removedNow = false;
         var removed = await ChangeFileAsync(pair.File.Id, file =>
-            file.IsRemoved ? null : file with { Removed = time.GetUtcNow(), Modified = time.GetUtcNow() });
+        {
+            removedNow = !file.IsRemoved;
+            return removedNow ? file with { Removed = time.GetUtcNow(), Modified = time.GetUtcNow() } : null;
+        });
         if (removed is null)
         {
             return FileNotFound(fileId);
         }
 
-        audit.Record(audit.Event(AuditActions.Delete, caller) with { DocumentId = removed.DocumentId, FileId = removed.Id, Detail = "file" });
+        // Removing what an administrator still sees as removed changes nothing, so there is nothing to record.
+        if (removedNow)
+        {
+            audit.Record(audit.Event(AuditActions.Delete, caller) with { DocumentId = removed.DocumentId, FileId = removed.Id, Detail = "file" });
+        }
+
         return removed;
     }
 
