@@ -125,6 +125,27 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(1, "s9")]
+    [InlineData(2, "2")]
+    [InlineData(3, "2")]
+    [InlineData(4, "1893456000")]
+    public async Task A_token_naming_another_key_file_version_or_expiry_under_the_original_signature_is_forbidden(int line, string value)
+    {
+        var token = PathOf(await IssueAsync())["/l/".Length..];
+        await _admin.UploadAsync("doc", [1, 2], "version-2.bin");
+        await _admin.UploadAsync("doc", [3, 4], "file-2.bin", slot: "other");
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        var lines = System.Text.Encoding.ASCII.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, dot))).Split('\n');
+        Assert.Equal(["a1", "s1", _fileId, "1"], lines[..4]);
+        lines[line] = value;
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(string.Join('\n', lines))) + token[dot..];
+
+        using var response = await _anonymous.GetAsync("/l/" + forged, NativeApi.Token);
+
+        await response.ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
     [InlineData("garbage")]
     [InlineData("a.b")]
     [InlineData("..%2f..%2fetc%2fpasswd")]
