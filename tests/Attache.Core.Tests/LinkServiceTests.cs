@@ -230,6 +230,24 @@ public sealed class LinkServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bad_and_expired_tokens_are_refused_without_reading_the_database()
+    {
+        var good = (await IssueAsync(60)).Token;
+        var untouchable = System.Reflection.DispatchProxy.Create<Ports.IMetadataStore, NoReads>();
+        var links = new LinkService(untouchable, _core.Files, _core.Signer, _core.LinkLifetimes, _core.Audit, _core.Clock);
+
+        Assert.IsType<Failure.Forbidden>((await links.ResolveAsync(good[..^2] + "AA", Origin, Token)).Failure);
+        _core.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.IsType<Failure.Gone>((await links.ResolveAsync(good, Origin, Token)).Failure);
+    }
+
+    public class NoReads : System.Reflection.DispatchProxy
+    {
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"{targetMethod?.Name} was called before the token was verified.");
+    }
+
+    [Fact]
     public void A_token_signed_with_the_old_key_still_verifies_once_a_new_key_signs()
     {
         var old = new HmacLinkSigner(new LinkKeyRing(new Dictionary<string, byte[]> { ["k1"] = Enumerable.Repeat((byte)1, 32).ToArray() }, "k1"));
