@@ -1,8 +1,11 @@
+using Attache.Core.Audit;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Import;
 using Attache.Core.Principals;
+using Attache.Core.Links;
+using Attache.Core.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,6 +17,13 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UploadLimits>();
+        services.TryAddSingleton<AuditOptions>();
+        services.TryAddSingleton<LinkLifetimes>();
+        services.AddSingleton<AuditWriter>();
+        services.AddSingleton<IAuditLog>(provider => provider.GetRequiredService<AuditWriter>());
+        services.AddHostedService(provider => provider.GetRequiredService<AuditWriter>());
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditService>();
         services.AddSingleton<BlobJanitor>();
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();
@@ -22,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<PrincipalService>();
+        services.AddSingleton<LinkService>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Errors;
 using Attache.Server.Http;
+using Attache.Server.Links;
 using Attache.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(builder.Configuration.GetSection("Attache:Uploads").Get<UploadLimits>() ?? new UploadLimits());
 builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
+builder.Services.AddAttacheLinksAndAudit(builder.Configuration);
 builder.Services.AddAttacheHttp();
 builder.Services.AddAttacheAuth(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -29,6 +31,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapNativeApi();
 app.MapSessions();
+app.MapLinks();
 
 app.Run();
 

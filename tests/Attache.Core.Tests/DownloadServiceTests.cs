@@ -32,7 +32,10 @@ public sealed class DownloadServiceTests : IAsyncLifetime
         var plan = (await _core.Downloads.ResolveAsync(Callers.Viewer, file.Id, null, Token)).Value;
 
         Assert.Equal(
-            new DownloadPlan(file.Id, 2, version!.Sha256, 4, version.Sha256, version.Md5, CoreServices.Start.AddMinutes(2), FileService.DefaultMediaType, "two.txt"),
+            new DownloadPlan(file.Id, 2, version!.Sha256, 4, version.Sha256, version.Md5, CoreServices.Start.AddMinutes(2), FileService.DefaultMediaType, "two.txt")
+            {
+                Audit = new DownloadAudit("bob", "doc", null),
+            },
             plan);
         await using var bytes = await _core.Blobs.OpenReadAsync(plan.BlobKey, 0, plan.Length, Token);
         using var copy = new MemoryStream();
@@ -50,7 +53,12 @@ public sealed class DownloadServiceTests : IAsyncLifetime
 
         var plan = (await _core.Downloads.ResolveAsync(Callers.Owner, file.Id, 1, Token)).Value;
 
-        Assert.Equal(new DownloadPlan(file.Id, 1, first!.Sha256, 3, first.Sha256, first.Md5, CoreServices.Start, FileService.DefaultMediaType, "one.txt"), plan);
+        Assert.Equal(
+            new DownloadPlan(file.Id, 1, first!.Sha256, 3, first.Sha256, first.Md5, CoreServices.Start, FileService.DefaultMediaType, "one.txt")
+            {
+                Audit = new DownloadAudit("alice", "doc", null),
+            },
+            plan);
     }
 
     [Fact]

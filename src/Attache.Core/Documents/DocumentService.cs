@@ -1,3 +1,4 @@
+using Attache.Core.Audit;
 using Attache.Core.Files;
 using Attache.Core.Ports;
 using Attache.Core.Principals;
@@ -27,7 +28,7 @@ public sealed record DocumentPatch(
 
 public sealed record DocumentPage(IReadOnlyList<Document> Items, string? NextCursor);
 
-public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor, TimeProvider time)
+public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor, AuditTrail audit, TimeProvider time)
 {
     public const int MaxPageSize = 1000;
 
@@ -45,7 +46,9 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
         var owner = input.Owner ?? caller.Name;
         if (!caller.IsAdmin && owner != caller.Name)
         {
-            return new Failure.Forbidden("Only an administrator may create a document for another owner.");
+            var denied = new Failure.Forbidden("Only an administrator may create a document for another owner.");
+            audit.Denied(caller, "create for another owner", denied, id);
+            return denied;
         }
 
         var now = time.GetUtcNow();
@@ -114,8 +117,17 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
     /// <summary>Soft-deletes the document; with <paramref name="purge"/> also drops its versions and the bytes no one else uses.</summary>
     public async Task<Outcome<Document>> DeleteAsync(Caller caller, string id, bool purge, CancellationToken cancellationToken)
     {
+        var deletedNow = false;
         var deleted = await ChangeAsync(caller, id, Permissions.Delete, document =>
-            document.IsDeleted ? document : document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() }, cancellationToken);
+        {
+            deletedNow = !document.IsDeleted;
+            return deletedNow ? document with { Deleted = time.GetUtcNow(), Modified = time.GetUtcNow() } : document;
+        }, cancellationToken);
+        if (deleted.Succeeded && (deletedNow || purge))
+        {
+            audit.Record(audit.Event(AuditActions.Delete, caller) with { DocumentId = deleted.Value.Id, Detail = purge ? "document, purged" : "document" });
+        }
+
         if (deleted.Succeeded && purge)
         {
             // The delete has landed; its purge must not be lost to a client that stops waiting.
@@ -204,7 +216,9 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
         }
     }
 
-    internal async Task<Outcome<Document>> FindAsync(Caller caller, string id, string permission, CancellationToken cancellationToken)
+    /// <summary>The document when the caller holds the permission; a refusal is audited (naming <paramref name="fileId"/> when a file was asked for).</summary>
+    internal async Task<Outcome<Document>> FindAsync(
+        Caller caller, string id, string permission, CancellationToken cancellationToken, string? fileId = null)
     {
         if (!Ids.IsValidId(id))
         {
@@ -217,7 +231,18 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
             return AccessControl.NotFound(id);
         }
 
-        return AccessControl.Check(caller, document, permission) is { } denied ? denied : document;
+        if (AccessControl.Check(caller, document, permission) is not { } denied)
+        {
+            return document;
+        }
+
+        // A deleted document is gone for everyone but admins: not a refusal of this caller in particular.
+        if (!document.IsDeleted)
+        {
+            audit.Denied(caller, permission, denied, document.Id, fileId);
+        }
+
+        return denied;
     }
 
     private static Failure.Invalid InvalidId(string id) =>

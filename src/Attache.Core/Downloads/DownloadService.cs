@@ -17,7 +17,7 @@ public sealed class DownloadService(IMetadataStore metadata, FileService files)
             return failure;
         }
 
-        var file = pair.File;
+        var (file, document) = pair;
         if (file.IsRemoved)
         {
             return FileService.FileNotFound(fileId);
@@ -35,6 +35,10 @@ public sealed class DownloadService(IMetadataStore metadata, FileService files)
             return new Failure.NotFound($"File '{fileId}' has no version {number}.");
         }
 
-        return new DownloadPlan(file.Id, stored.Number, stored.Sha256, stored.Size, stored.Sha256, stored.Md5, stored.Created, stored.MediaType, stored.FileName);
+        return Plan(stored) with { Audit = DownloadAudit.For(caller, document.Id) };
     }
+
+    /// <summary>The plan that sends one stored version as it is.</summary>
+    public static DownloadPlan Plan(FileVersion version) =>
+        new(version.FileId, version.Number, version.Sha256, version.Size, version.Sha256, version.Md5, version.Created, version.MediaType, version.FileName);
 }

@@ -1,3 +1,4 @@
+using Attache.Core.Audit;
 using Attache.Core.Documents;
 using Attache.Core.Ports;
 using Attache.Core.Principals;
@@ -34,6 +35,7 @@ public sealed class FileService(
     BlobJanitor janitor,
     DocumentService documents,
     UploadLimits limits,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<FileService> logger)
 {
@@ -105,12 +107,14 @@ public sealed class FileService(
                 await ChangeFileAsync(existing.Id, file => file with { State = UploadState.UploadFromClientToServerFailed, Modified = time.GetUtcNow() });
             }
 
+            AuditUpload(caller, target, existing, AuditResults.Aborted, null);
             throw;
         }
 
         // Too large: the client was refused before its bytes counted, so the current version stays as it was.
         if (!staging.TryGetValue(out var staged, out failure))
         {
+            AuditUpload(caller, target, existing, AuditResults.Of(failure), null);
             return failure;
         }
 
@@ -119,13 +123,27 @@ public sealed class FileService(
             if (Mismatch(request.Checksums, staged) is { } mismatch)
             {
                 await RecordMismatchAsync(target);
+                AuditUpload(caller, target, existing, AuditResults.Of(mismatch), null);
                 return mismatch;
             }
 
             // Every byte is in and verified: finishing no longer depends on the client still listening.
-            return await janitor.CommitAsync(staged, () => RecordVersionAsync(caller, target, staged), CancellationToken.None);
+            var recorded = await janitor.CommitAsync(staged, () => RecordVersionAsync(caller, target, staged), CancellationToken.None);
+            AuditUpload(caller, target, recorded.Succeeded ? recorded.Value : existing,
+                recorded.Succeeded ? AuditResults.Ok : AuditResults.Of(recorded.Failure), staged.Size);
+            return recorded;
         }
     }
+
+    private void AuditUpload(Caller caller, UploadTarget target, StoredFile? file, string result, long? bytes) =>
+        audit.Record(audit.Event(AuditActions.Upload, caller, result: result) with
+        {
+            DocumentId = target.DocumentId,
+            FileId = file?.Id,
+            Version = result == AuditResults.Ok ? file?.CurrentVersion : null,
+            Bytes = bytes,
+            Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{target.Slot}/{target.Index}"),
+        });
 
     /// <summary>Where an upload goes; an appending upload takes the next free index even if another upload took its first pick.</summary>
     private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType, bool Append);
@@ -291,9 +309,24 @@ public sealed class FileService(
             return failure;
         }
 
+        var removedNow = false;
         var removed = await ChangeFileAsync(pair.File.Id, file =>
-            file.IsRemoved ? null : file with { Removed = time.GetUtcNow(), Modified = time.GetUtcNow() });
-        return removed is null ? FileNotFound(fileId) : removed;
+        {
+            removedNow = !file.IsRemoved;
+            return removedNow ? file with { Removed = time.GetUtcNow(), Modified = time.GetUtcNow() } : null;
+        });
+        if (removed is null)
+        {
+            return FileNotFound(fileId);
+        }
+
+        // Removing what an administrator still sees as removed changes nothing, so there is nothing to record.
+        if (removedNow)
+        {
+            audit.Record(audit.Event(AuditActions.Delete, caller) with { DocumentId = removed.DocumentId, FileId = removed.Id, Detail = "file" });
+        }
+
+        return removed;
     }
 
     /// <summary>The file and its document, when the caller holds the permission; removed files are gone except for admins.</summary>
@@ -311,7 +344,7 @@ public sealed class FileService(
             return FileNotFound(fileId);
         }
 
-        var found = await documents.FindAsync(caller, file.DocumentId, permission, cancellationToken);
+        var found = await documents.FindAsync(caller, file.DocumentId, permission, cancellationToken, file.Id);
         if (!found.TryGetValue(out var document, out var failure))
         {
             return failure is Failure.NotFound ? FileNotFound(fileId) : failure;

@@ -1,3 +1,4 @@
+using Attache.Core.Audit;
 using Attache.Core.Files;
 using Attache.Core.Ports;
 using Attache.Core.Principals;
@@ -17,6 +18,7 @@ public sealed class ImportService(
     IBlobStore blobs,
     BlobJanitor janitor,
     UploadLimits limits,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<ImportService> logger)
 {
@@ -39,11 +41,18 @@ public sealed class ImportService(
 
     internal ILogger Logger => logger;
 
-    /// <summary>Null when the caller may import; only administrators may.</summary>
-    public static Failure? Authorize(Caller caller)
+    /// <summary>Null when the caller may import; only administrators may. A refusal is audited.</summary>
+    public Failure? Authorize(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return caller.IsAdmin ? null : new Failure.Forbidden("Only an administrator may import a manifest.");
+        if (caller.IsAdmin)
+        {
+            return null;
+        }
+
+        var denied = new Failure.Forbidden("Only an administrator may import a manifest.");
+        audit.Denied(caller, "import", denied);
+        return denied;
     }
 
     /// <summary>

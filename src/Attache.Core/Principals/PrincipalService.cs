@@ -1,3 +1,4 @@
+using Attache.Core.Audit;
 using Attache.Core.Ports;
 
 namespace Attache.Core.Principals;
@@ -42,7 +43,8 @@ public sealed record SessionSettings(TimeSpan Lifetime)
 /// Principals and their credentials: administration (admins only), and the checks each authentication scheme makes.
 /// A disabled principal fails every check.
 /// </summary>
-public sealed class PrincipalService(IPrincipalStore store, Credentials credentials, SessionSettings sessions, TimeProvider time)
+public sealed class PrincipalService(
+    IPrincipalStore store, Credentials credentials, SessionSettings sessions, AuditTrail audit, TimeProvider time)
 {
     public const string AdminName = "admin";
     public const int MaxPageSize = 1000;
@@ -302,10 +304,18 @@ public sealed class PrincipalService(IPrincipalStore store, Credentials credenti
 
     private static Principal? Enabled(Principal? principal) => principal is { Enabled: true } ? principal : null;
 
-    private static Failure.Forbidden? RequireAdmin(Caller caller)
+    /// <summary>Null for an administrator; otherwise the refusal, audited.</summary>
+    private Failure.Forbidden? RequireAdmin(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return caller.IsAdmin ? null : new Failure.Forbidden("Only an administrator may manage principals.");
+        if (caller.IsAdmin)
+        {
+            return null;
+        }
+
+        var denied = new Failure.Forbidden("Only an administrator may manage principals.");
+        audit.Denied(caller, "manage-principals", denied);
+        return denied;
     }
 
     private static Failure.Invalid? InvalidGroups(IReadOnlyList<string> groups) => PrincipalRules.CheckGroups(groups);

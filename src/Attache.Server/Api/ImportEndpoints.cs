@@ -26,7 +26,7 @@ internal static class ImportEndpoints
         HttpRequest request, HttpContext http, ImportService imports, CancellationToken cancellationToken)
     {
         var caller = http.Caller();
-        if (ImportService.Authorize(caller) is { } denied)
+        if (imports.Authorize(caller) is { } denied)
         {
             return denied.ToProblem();
         }

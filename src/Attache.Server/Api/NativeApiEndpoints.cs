@@ -32,6 +32,8 @@ internal static class NativeApiEndpoints
 
         api.MapImport();
         api.MapPrincipals();
+        api.MapLinkIssuing();
+        api.MapAudit();
 
         api.MapGet("/files/{id}", GetFileAsync);
         api.MapDelete("/files/{id}", RemoveFileAsync);

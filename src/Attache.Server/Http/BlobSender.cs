@@ -22,6 +22,9 @@ internal interface IBlobSender
 /// <summary>An opened blob. Disposed by whoever opened it.</summary>
 internal abstract class BlobBody : IAsyncDisposable
 {
+    /// <summary>Bytes of content the response has taken so far (flushed to the server without the client having gone).</summary>
+    public long BytesSent { get; protected set; }
+
     /// <summary>
     /// Writes <paramref name="length"/> bytes from <paramref name="offset"/> to the started response; false when the
     /// client went away first. Throws <see cref="IOException"/> when the blob is shorter than the plan says.
@@ -99,8 +102,11 @@ internal sealed class BlobSender : IBlobSender
                 var flushed = await writer.FlushAsync(cancellationToken);
                 if (flushed.IsCanceled || flushed.IsCompleted)
                 {
+                    BytesSent += length == 0 ? read : 0;
                     return length == 0;
                 }
+
+                BytesSent += read;
             }
 
             return true;
@@ -153,8 +159,11 @@ internal sealed class BlobSender : IBlobSender
                     var flushed = await writer.FlushAsync(cancellationToken);
                     if (flushed.IsCanceled || flushed.IsCompleted)
                     {
+                        BytesSent += length == 0 ? read : 0;
                         return length == 0;
                     }
+
+                    BytesSent += read;
                 }
             }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Attache.Core.Audit;
 using Attache.Core.Downloads;
 using Attache.Core.Ports;
 using Microsoft.AspNetCore.Connections;
@@ -22,6 +23,53 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        var sent = new Sent();
+        var finished = false;
+        try
+        {
+            await SendAsync(httpContext, sent);
+            finished = true;
+        }
+        finally
+        {
+            Audit(httpContext, sent, finished ? sent.Result : AuditResults.Failed);
+        }
+    }
+
+    /// <summary>What one response actually carried, for the audit trail.</summary>
+    private sealed class Sent
+    {
+        public BlobBody? Body { get; set; }
+
+        public string? Range { get; set; }
+
+        public string Result { get; set; } = AuditResults.Ok;
+    }
+
+    // Recorded once the body is written or abandoned, so that the trail says what the client really received.
+    private void Audit(HttpContext httpContext, Sent sent, string result)
+    {
+        if (Plan.Audit is not { } audit || httpContext.RequestServices.GetService<AuditTrail>() is not { } trail)
+        {
+            return;
+        }
+
+        var head = HttpMethods.IsHead(httpContext.Request.Method);
+        trail.Record(trail.Event(AuditActions.Download, null, audit.Origin, result) with
+        {
+            Principal = audit.Principal,
+            DocumentId = audit.DocumentId,
+            FileId = Plan.FileId,
+            Version = Plan.Version,
+            Status = httpContext.Response.StatusCode,
+            Bytes = sent.Body?.BytesSent ?? 0,
+            Range = sent.Range,
+            Detail = head ? string.Join("; ", new[] { "HEAD", audit.Detail }.OfType<string>()) : audit.Detail,
+        });
+    }
+
+    private async Task SendAsync(HttpContext httpContext, Sent sent)
+    {
         var request = httpContext.Request;
         var response = httpContext.Response;
         var services = httpContext.RequestServices;
@@ -75,7 +123,14 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         {
             logger.LogError("Blob {BlobKey} of file {FileId} version {Version} is missing or not of its recorded length; answering 500.", Plan.BlobKey, Plan.FileId, Plan.Version);
             response.StatusCode = StatusCodes.Status500InternalServerError;
+            sent.Result = AuditResults.Failed;
             return;
+        }
+
+        sent.Body = body;
+        if (verdict == RangeVerdict.Satisfiable && !isHead)
+        {
+            sent.Range = string.Join(",", ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.First}-{r.Last}")));
         }
 
         var contentType = Options.ContentType ?? Plan.MediaType;
@@ -122,15 +177,18 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
 
             if (!completed)
             {
+                sent.Result = AuditResults.Aborted;
                 LogClientLeft(logger);
             }
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionResetException)
         {
+            sent.Result = AuditResults.Aborted;
             LogClientLeft(logger);
         }
         catch (IOException e) when (response.HasStarted)
         {
+            sent.Result = AuditResults.Failed;
             // The status line is gone: the only honest signal left is a broken connection.
             logger.LogError(e, "Blob {BlobKey} of file {FileId} version {Version} failed mid-download; aborting the connection.", Plan.BlobKey, Plan.FileId, Plan.Version);
             httpContext.Abort();

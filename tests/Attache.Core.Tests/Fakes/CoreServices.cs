@@ -1,6 +1,8 @@
+using Attache.Core.Audit;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
+using Attache.Core.Links;
 using Attache.Core.Principals;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -16,10 +18,27 @@ internal sealed class CoreServices : IDisposable
     {
         Limits = new UploadLimits { MaxBytes = maxBytes };
         Janitor = new BlobJanitor(Metadata, Blobs);
-        Documents = new DocumentService(Metadata, Janitor, Clock);
-        Files = new FileService(Metadata, Blobs, Janitor, Documents, Limits, Clock, NullLogger<FileService>.Instance);
+        Audit = new AuditTrail(AuditLog, Clock);
+        Documents = new DocumentService(Metadata, Janitor, Audit, Clock);
+        Files = new FileService(Metadata, Blobs, Janitor, Documents, Limits, Audit, Clock, NullLogger<FileService>.Instance);
         Downloads = new DownloadService(Metadata, Files);
+        Signer = new HmacLinkSigner(KeyRing);
+        Links = new LinkService(Metadata, Files, Signer, LinkLifetimes, Audit, Clock);
     }
+
+    /// <summary>Two keys, <c>k2</c> signing, so a token of either verifies.</summary>
+    public static LinkKeyRing KeyRing { get; } = new(
+        new Dictionary<string, byte[]> { ["k1"] = Enumerable.Repeat((byte)1, 32).ToArray(), ["k2"] = Enumerable.Repeat((byte)2, 32).ToArray() }, "k2");
+
+    public RecordingAuditLog AuditLog { get; } = new();
+
+    public AuditTrail Audit { get; }
+
+    public LinkLifetimes LinkLifetimes { get; } = new();
+
+    public HmacLinkSigner Signer { get; }
+
+    public LinkService Links { get; }
 
     public FakeTimeProvider Clock { get; } = new(Start);
 

@@ -123,6 +123,47 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, await _clients["sam"].StatusAsync(HttpMethod.Post, "/v1/import", new { documents = Array.Empty<object>() }));
     }
 
+    [Fact]
+    public async Task Every_denial_is_audited_with_who_what_and_where_from()
+    {
+        var (documentId, fileId) = await CreateSharedDocumentAsync();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/files/{fileId}/content"))
+        {
+            request.Headers.Add("X-Correlation-Id", "probe-1");
+            request.Headers.UserAgent.ParseAdd("prober/2.0");
+            using var response = await _clients["sam"].SendAsync(request, NativeApi.Token);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await _clients["gina"].StatusAsync(HttpMethod.Delete, $"/v1/documents/{documentId}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await _clients["gina"].StatusAsync(HttpMethod.Post, "/v1/principals", new { name = "x" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await _clients["gina"].StatusAsync(HttpMethod.Post, "/v1/import", new { documents = Array.Empty<object>() }));
+        Assert.Equal(HttpStatusCode.Forbidden, await _clients["gina"].StatusAsync(HttpMethod.Get, "/v1/audit"));
+
+        var sam = Assert.Single(await DenialsAsync("sam", 1));
+        Assert.Equal((documentId, fileId, "view", "NotFound", "probe-1", "prober/2.0"),
+            (sam.Str("documentId"), sam.Str("fileId"), sam.Str("detail"), sam.Str("result"), sam.Str("correlationId"), sam.Str("userAgent")));
+        var gina = await DenialsAsync("gina", 4);
+        Assert.Equal(4, gina.Count);
+        Assert.Contains(gina, e => e.Str("detail") == "delete" && e.Str("documentId") == documentId);
+        Assert.Contains(gina, e => e.Str("detail") == "manage-principals");
+        Assert.Contains(gina, e => e.Str("detail") == "import");
+    }
+
+    /// <summary>Polls the trail until it holds <paramref name="count"/> denials of the principal (writes are batched off the request path).</summary>
+    private async Task<List<System.Text.Json.JsonElement>> DenialsAsync(string principal, int count)
+    {
+        List<System.Text.Json.JsonElement> items = [];
+        for (var i = 0; i < 200 && items.Count < count; i++)
+        {
+            await Task.Delay(25, NativeApi.Token);
+            var page = await _admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/audit?action=denied&principal={principal}", NativeApi.Token);
+            items = page.GetProperty("items").EnumerateArray().ToList();
+        }
+
+        return items;
+    }
+
     private async Task<(string DocumentId, string FileId)> CreateSharedDocumentAsync()
     {
         var document = await _admin.CreateDocumentAsync(new

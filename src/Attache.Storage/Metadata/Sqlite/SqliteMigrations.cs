@@ -112,5 +112,30 @@ internal static class SqliteMigrations
             created     TEXT NOT NULL
         );
         """,
+        """
+        CREATE TABLE audit_events (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            time           TEXT NOT NULL,
+            action         TEXT NOT NULL,
+            principal      TEXT NULL,
+            document_id    TEXT NULL,
+            file_id        TEXT NULL,
+            version        INTEGER NULL,
+            result         TEXT NOT NULL,
+            status         INTEGER NULL,
+            bytes          INTEGER NULL,
+            byte_range     TEXT NULL,
+            detail         TEXT NULL,
+            client_address TEXT NULL,
+            user_agent     TEXT NULL,
+            correlation_id TEXT NULL
+        );
+
+        CREATE INDEX ix_audit_events_time ON audit_events (time);
+        CREATE INDEX ix_audit_events_principal ON audit_events (principal, id);
+        CREATE INDEX ix_audit_events_action ON audit_events (action, id);
+        CREATE INDEX ix_audit_events_document ON audit_events (document_id, id);
+        CREATE INDEX ix_audit_events_file ON audit_events (file_id, id);
+        """,
     ];
 }
