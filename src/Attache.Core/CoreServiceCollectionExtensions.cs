@@ -2,6 +2,7 @@ using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Import;
+using Attache.Core.Renditions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,6 +19,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<ImportService>();
+        services.AddSingleton<RenditionService>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Attache.Core;
 using Attache.Core.Files;
+using Attache.Rendering;
 using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Errors;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(builder.Configuration.GetSection("Attache:Uploads").Get<UploadLimits>() ?? new UploadLimits());
 builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
+builder.Services.AddAttacheRendering(builder.Configuration);
 builder.Services.AddAttacheHttp();
 builder.Services.AddAttacheAuth();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

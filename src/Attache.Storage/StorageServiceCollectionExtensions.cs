@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
             provider.GetRequiredService<ILogger<SqliteDatabase>>()));
         services.AddSingleton(CreateMetadataStore);
         services.AddSingleton<ISecretStore>(provider => new SqliteSecretStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IRenditionStore>(provider => new SqliteRenditionStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(CreateBlobStore);
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -2,6 +2,7 @@ using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Principals;
+using Attache.Core.Renditions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,10 +16,12 @@ internal sealed class CoreServices : IDisposable
     public CoreServices(long maxBytes = UploadLimits.DefaultMaxBytes)
     {
         Limits = new UploadLimits { MaxBytes = maxBytes };
-        Janitor = new BlobJanitor(Metadata, Blobs);
+        Janitor = new BlobJanitor(Metadata, Blobs, RenditionStore);
         Documents = new DocumentService(Metadata, Janitor, Clock);
         Files = new FileService(Metadata, Blobs, Janitor, Documents, Limits, Clock, NullLogger<FileService>.Instance);
         Downloads = new DownloadService(Metadata, Files);
+        Renditions = new RenditionService(
+            Metadata, Blobs, RenditionStore, Renderer, Janitor, Files, Downloads, Clock, NullLogger<RenditionService>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -26,6 +29,10 @@ internal sealed class CoreServices : IDisposable
     public InMemoryMetadataStore Metadata { get; } = new();
 
     public InMemoryBlobStore Blobs { get; } = new();
+
+    public InMemoryRenditionStore RenditionStore { get; } = new();
+
+    public FakeRenderer Renderer { get; } = new();
 
     public UploadLimits Limits { get; }
 
@@ -36,6 +43,8 @@ internal sealed class CoreServices : IDisposable
     public FileService Files { get; }
 
     public DownloadService Downloads { get; }
+
+    public RenditionService Renditions { get; }
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 

@@ -75,5 +75,23 @@ internal static class SqliteMigrations
             created TEXT NOT NULL
         );
         """,
+        """
+        CREATE TABLE renditions (
+            file_id     TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            format      TEXT NOT NULL,
+            charset     TEXT NOT NULL,
+            variant     TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            sha256      TEXT NOT NULL,
+            md5         TEXT NOT NULL,
+            created     TEXT NOT NULL,
+            PRIMARY KEY (file_id, version, format, charset, variant)
+        );
+
+        CREATE INDEX ix_renditions_sha256 ON renditions (sha256);
+        CREATE INDEX ix_renditions_document_id ON renditions (document_id);
+        """,
     ];
 }
