@@ -20,7 +20,9 @@ internal static class DocxWriter
     private const string NumberStyle = "TranscriptLineNumber";
     private const string Font = "Courier New";
     private const string EastAsianFont = "SimSun";
-    private const int TextWidthTwips = 9360;
+    // 65 columns of a 12 pt fixed-width font take 9360 twips; the slack keeps a substitute font (0.602 em for DejaVu
+    // Sans Mono against Courier New's 0.6) from wrapping a full line.
+    private const int TextWidthTwips = 9720;
 
     public static async Task WriteAsync(TranscriptLayout layout, Stream destination, CancellationToken cancellationToken)
     {
@@ -103,7 +105,7 @@ internal static class DocxWriter
         new FooterReference { Type = HeaderFooterValues.Default, Id = "rId4" },
         new PageSize { Width = 12240, Height = 15840 },
         // 25 lines of 480 twips (12000) between a 1440 top and a 2200 bottom margin leave 200 twips to spare.
-        new PageMargin { Top = 1440, Bottom = 2200, Left = 1440, Right = 1440, Header = 720, Footer = 1080, Gutter = 0 });
+        new PageMargin { Top = 1440, Bottom = 2200, Left = 1440, Right = 12240 - 1440 - TextWidthTwips, Header = 720, Footer = 1080, Gutter = 0 });
 
     private static Styles Styles() => new(
         new DocDefaults(
