@@ -58,7 +58,7 @@ internal static class PdfWriter
                 var margin = Left + ((TranscriptLayout.Gutter - 1.5f) * Cell);
                 canvas.DrawLine(margin - 1.5f, top, margin - 1.5f, bottom, rule);
                 canvas.DrawLine(margin + 1.5f, top, margin + 1.5f, bottom, rule);
-                var right = Left + (TranscriptLayout.RowWidth * Cell) + 4;
+                var right = Left + (TranscriptLayout.RowWidth * Cell) + 9;
                 canvas.DrawLine(right, top, right, bottom, rule);
 
                 for (var i = 0; i < page.Lines.Count; i++)

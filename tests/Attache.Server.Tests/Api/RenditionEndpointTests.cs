@@ -160,6 +160,30 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
         Assert.Empty(_app.BlobFiles());
     }
 
+    [Fact]
+    public async Task Purging_another_document_that_holds_the_same_bytes_keeps_the_rendition()
+    {
+        byte[] pdf;
+        using (var first = await GetAsync(Pdf))
+        {
+            pdf = await first.Content.ReadAsByteArrayAsync(NativeApi.Token);
+        }
+
+        await _client.CreateDocumentAsync(new { id = "copy" });
+        await _client.UploadAsync("copy", pdf, "copy.pdf");
+        using (var purged = await _client.DeleteAsync("/v1/documents/copy?purge=true", NativeApi.Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
+        }
+
+        // Still on disk before anyone asks again (a re-render would hide a wrongful delete).
+        var pdfBlob = Convert.ToHexStringLower(SHA256.HashData(pdf));
+        Assert.Contains(_app.BlobFiles(), path => Path.GetFileName(path) == pdfBlob);
+        using var again = await GetAsync(Pdf);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(pdf, await again.Content.ReadAsByteArrayAsync(NativeApi.Token));
+    }
+
     private Task<HttpResponseMessage> GetAsync(string? accept, Action<HttpRequestMessage>? configure = null) =>
         SendAsync(HttpMethod.Get, accept, configure);
 
