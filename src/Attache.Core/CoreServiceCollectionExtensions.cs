@@ -6,6 +6,7 @@ using Attache.Core.Import;
 using Attache.Core.Principals;
 using Attache.Core.Links;
 using Attache.Core.Ports;
+using Attache.Core.Renditions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Credentials>();
         services.AddSingleton<PrincipalService>();
         services.AddSingleton<LinkService>();
+        services.AddSingleton<RenditionService>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Attache.Core;
 using Attache.Core.Files;
+using Attache.Rendering;
 using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Errors;
@@ -14,6 +15,7 @@ builder.Services.AddSingleton(builder.Configuration.GetSection("Attache:Uploads"
 builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
 builder.Services.AddAttacheLinksAndAudit(builder.Configuration);
+builder.Services.AddAttacheRendering(builder.Configuration);
 builder.Services.AddAttacheHttp();
 builder.Services.AddAttacheAuth(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

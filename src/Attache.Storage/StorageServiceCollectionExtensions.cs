@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISecretStore>(provider => new SqliteSecretStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IPrincipalStore>(provider => new SqlitePrincipalStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IAuditStore>(provider => new SqliteAuditStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IRenditionStore>(provider => new SqliteRenditionStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(CreateBlobStore);
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -4,15 +4,16 @@ namespace Attache.Core.Files;
 
 /// <summary>
 /// Serialises the two steps that race on shared blobs: committing a new reference and deleting a blob that looked
-/// unreferenced. With both under one gate, a purge never deletes bytes that an upload is about to point at.
+/// unreferenced. With both under one gate, a purge never deletes bytes that an upload is about to point at. A blob is
+/// referenced while a file version or a rendition refers to it.
 /// </summary>
-public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDisposable
+public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRenditionStore renditions) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
     /// Commits the staged bytes and runs <paramref name="record"/> while no purge can run. When it fails, the bytes are
-    /// deleted again unless a version refers to them.
+    /// deleted again unless a version or a rendition refers to them.
     /// </summary>
     public async Task<Outcome<T>> CommitAsync<T>(StagedBlob staged, Func<Task<Outcome<T>>> record, CancellationToken cancellationToken)
     {
@@ -89,9 +90,12 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDi
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var key in await metadata.PurgeDocumentContentAsync(documentId, cancellationToken))
+            // Renditions go first: should the content purge fail, their bytes are only left behind, never lost.
+            var keys = new List<string>(await renditions.PurgeDocumentAsync(documentId, cancellationToken));
+            keys.AddRange(await metadata.PurgeDocumentContentAsync(documentId, CancellationToken.None));
+            foreach (var key in keys.Distinct(StringComparer.Ordinal))
             {
-                await blobs.DeleteAsync(key, CancellationToken.None);
+                await DeleteIfUnreferencedAsync(key);
             }
         }
         finally
@@ -104,7 +108,8 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs) : IDi
 
     private async Task DeleteIfUnreferencedAsync(string key)
     {
-        if (!await metadata.IsBlobReferencedAsync(key, CancellationToken.None))
+        if (!await metadata.IsBlobReferencedAsync(key, CancellationToken.None)
+            && !await renditions.IsBlobReferencedAsync(key, CancellationToken.None))
         {
             await blobs.DeleteAsync(key, CancellationToken.None);
         }

@@ -3,6 +3,7 @@ using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Ports;
+using Attache.Core.Renditions;
 using Attache.Server.Auth;
 using Attache.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -108,8 +109,8 @@ internal static class NativeApiEndpoints
             list => new VersionListModel(list.Select(VersionModel.From).ToList()));
 
     private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadAsync(
-        string id, string? disposition, HttpContext http, DownloadService downloads, CancellationToken cancellationToken) =>
-        ToDownload(await downloads.ResolveAsync(http.Caller(), id, null, cancellationToken), disposition);
+        string id, string? disposition, HttpContext http, DownloadService downloads, RenditionService renditions, CancellationToken cancellationToken) =>
+        ToDownload(await NativeRenditions.ResolveAsync(http, id, downloads, renditions, cancellationToken), disposition);
 
     private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadVersionAsync(
         string id, string number, string? disposition, HttpContext http, DownloadService downloads, CancellationToken cancellationToken)

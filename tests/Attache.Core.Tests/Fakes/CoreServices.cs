@@ -4,6 +4,7 @@ using Attache.Core.Downloads;
 using Attache.Core.Files;
 using Attache.Core.Links;
 using Attache.Core.Principals;
+using Attache.Core.Renditions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,13 +18,15 @@ internal sealed class CoreServices : IDisposable
     public CoreServices(long maxBytes = UploadLimits.DefaultMaxBytes)
     {
         Limits = new UploadLimits { MaxBytes = maxBytes };
-        Janitor = new BlobJanitor(Metadata, Blobs);
+        Janitor = new BlobJanitor(Metadata, Blobs, RenditionStore);
         Audit = new AuditTrail(AuditLog, Clock);
         Documents = new DocumentService(Metadata, Janitor, Audit, Clock);
         Files = new FileService(Metadata, Blobs, Janitor, Documents, Limits, Audit, Clock, NullLogger<FileService>.Instance);
         Downloads = new DownloadService(Metadata, Files);
         Signer = new HmacLinkSigner(KeyRing);
         Links = new LinkService(Metadata, Files, Signer, LinkLifetimes, Audit, Clock);
+        Renditions = new RenditionService(
+            Metadata, Blobs, RenditionStore, Renderer, Janitor, Files, Downloads, Clock, NullLogger<RenditionService>.Instance);
     }
 
     /// <summary>Two keys, <c>k2</c> signing, so a token of either verifies.</summary>
@@ -46,6 +49,10 @@ internal sealed class CoreServices : IDisposable
 
     public InMemoryBlobStore Blobs { get; } = new();
 
+    public InMemoryRenditionStore RenditionStore { get; } = new();
+
+    public FakeRenderer Renderer { get; } = new();
+
     public UploadLimits Limits { get; }
 
     public BlobJanitor Janitor { get; }
@@ -55,6 +62,8 @@ internal sealed class CoreServices : IDisposable
     public FileService Files { get; }
 
     public DownloadService Downloads { get; }
+
+    public RenditionService Renditions { get; }
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 

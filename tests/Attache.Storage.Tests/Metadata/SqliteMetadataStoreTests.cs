@@ -44,7 +44,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract, IAsyncLife
     {
         Assert.Equal(["wal"], await QueryAsync<string>("PRAGMA journal_mode;"));
         var tables = await QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;");
-        Assert.Subset(tables.ToHashSet(), new HashSet<string> { "documents", "file_versions", "files", "schema_version", "secrets", "sequences" });
+        Assert.Subset(tables.ToHashSet(), new HashSet<string> { "documents", "file_versions", "files", "renditions", "schema_version", "secrets", "sequences" });
     }
 
     [Fact]

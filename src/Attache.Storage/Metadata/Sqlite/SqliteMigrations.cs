@@ -137,5 +137,23 @@ internal static class SqliteMigrations
         CREATE INDEX ix_audit_events_document ON audit_events (document_id, id);
         CREATE INDEX ix_audit_events_file ON audit_events (file_id, id);
         """,
+        """
+        CREATE TABLE renditions (
+            file_id     TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            format      TEXT NOT NULL,
+            charset     TEXT NOT NULL,
+            variant     TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            sha256      TEXT NOT NULL,
+            md5         TEXT NOT NULL,
+            created     TEXT NOT NULL,
+            PRIMARY KEY (file_id, version, format, charset, variant)
+        );
+
+        CREATE INDEX ix_renditions_sha256 ON renditions (sha256);
+        CREATE INDEX ix_renditions_document_id ON renditions (document_id);
+        """,
     ];
 }
