@@ -1,4 +1,3 @@
-using System.Text;
 using Attache.Core.Principals;
 using Attache.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -107,7 +106,8 @@ internal static class SessionEndpoints
     {
         string? basicId = null;
         string? basicSecret = null;
-        if (AuthorizationHeader.Credentials(request, "Basic", out _) is { } encoded && BasicPair(encoded) is var (id, secret))
+        // RFC 6749 §2.3.1: the client id and secret are form-encoded before they are put in Basic credentials.
+        if (AuthorizationHeader.Credentials(request, "Basic", out _) is { } encoded && AuthorizationHeader.BasicPair(encoded) is var (id, secret))
         {
             (basicId, basicSecret) = (Uri.UnescapeDataString(id), Uri.UnescapeDataString(secret));
         }
@@ -126,20 +126,6 @@ internal static class SessionEndpoints
         }
 
         return basicId is null ? null : new TokenRequest(null, basicId, basicSecret);
-    }
-
-    private static (string Id, string Secret)? BasicPair(string encoded)
-    {
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-            var colon = pair.IndexOf(':', StringComparison.Ordinal);
-            return colon < 1 ? null : (pair[..colon], pair[(colon + 1)..]);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 
     private static JsonHttpResult<TokenErrorModel> TokenError(int status, string error, string description) =>

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Attache.Server.Auth;
@@ -43,4 +44,32 @@ internal static class AuthorizationHeader
 
     /// <summary>True for the shape of a JSON Web Token (three dot-separated parts), which the API key scheme leaves alone.</summary>
     public static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2;
+
+    /// <summary>
+    /// The name and secret of HTTP Basic credentials (RFC 7617): base64 of UTF-8 <c>name:secret</c>, the name not empty.
+    /// Null when they are not that.
+    /// </summary>
+    public static (string Name, string Secret)? BasicPair(string encoded)
+    {
+        var buffer = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, buffer, out var written))
+        {
+            return null;
+        }
+
+        string pair;
+        try
+        {
+            pair = StrictUtf8.GetString(buffer, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        var colon = pair.IndexOf(':', StringComparison.Ordinal);
+        return colon < 1 ? null : (pair[..colon], pair[(colon + 1)..]);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 }

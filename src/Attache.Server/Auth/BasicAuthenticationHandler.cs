@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using Attache.Core.Principals;
 using Microsoft.AspNetCore.Authentication;
@@ -23,14 +22,12 @@ internal sealed class BasicAuthenticationHandler(
             return result;
         }
 
-        var pair = encoded.Length > MaxCredentialsLength ? null : Decode(encoded);
-        var colon = pair?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        if (pair is null || colon < 1)
+        if (encoded.Length > MaxCredentialsLength || AuthorizationHeader.BasicPair(encoded) is not var (name, password))
         {
             return AuthenticateResult.Fail("Malformed Basic credentials.");
         }
 
-        return await principals.AuthenticatePasswordAsync(pair[..colon], pair[(colon + 1)..], Context.RequestAborted) is { } principal
+        return await principals.AuthenticatePasswordAsync(name, password, Context.RequestAborted) is { } principal
             ? AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name))
             : AuthenticateResult.Fail("Wrong name or password, or the principal is disabled.");
     }
@@ -40,23 +37,5 @@ internal sealed class BasicAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.Append("WWW-Authenticate", "Basic realm=\"attache\", charset=\"UTF-8\"");
         return Task.CompletedTask;
-    }
-
-    private static string? Decode(string encoded)
-    {
-        var buffer = new byte[encoded.Length];
-        if (!Convert.TryFromBase64String(encoded, buffer, out var written))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(buffer, 0, written);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
     }
 }
