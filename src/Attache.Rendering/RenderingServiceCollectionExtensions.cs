@@ -29,6 +29,7 @@ public static class RenderingServiceCollectionExtensions
         services.AddOptions<RenderingOptions>().Bind(configuration.GetSection(RenderingOptions.SectionName));
         services.AddSingleton(provider => new FontSet(provider.GetRequiredService<IOptions<RenderingOptions>>().Value.Fonts));
         services.AddSingleton<IRenderer, TranscriptRenderer>();
+        services.AddHostedService<FontCheck>();
         return services;
     }
 }

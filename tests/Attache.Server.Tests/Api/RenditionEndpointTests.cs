@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attache.Server.Tests.Api;
 
@@ -66,6 +67,24 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
         using var head = await SendAsync(HttpMethod.Head, Pdf);
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(body.Length, head.Content.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_start_with_a_missing_font_file_warns_naming_it()
+    {
+        await using var app = new AttacheApp(new Dictionary<string, string?>
+        {
+            ["Attache:Rendering:Fonts:0"] = "/nonexistent/font.ttf",
+            ["Attache:Rendering:Fonts:1"] = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+        });
+        var logs = new Http.LogSink();
+        await using var logged = app.WithWebHostBuilder(builder =>
+            builder.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs)));
+        using var client = logged.CreateClient();
+
+        var warning = Assert.Single(logs.Entries, e => e.Message.Contains("could not be loaded", StringComparison.Ordinal));
+        Assert.Contains("/nonexistent/font.ttf", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("DejaVuSansMono", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
