@@ -432,7 +432,7 @@ internal static class TranscriptReader
                     return null;
                 case JsonTokenType.Number when reader.TryGetInt64(out var number):
                     return number;
-                case JsonTokenType.String when long.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number):
+                case JsonTokenType.String when long.TryParse(Decode(ref reader), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number):
                     return number;
                 default:
                     throw new TranscriptShapeException(Path(), $"expected a whole number, found {Describe(reader.TokenType)}.");
@@ -442,9 +442,24 @@ internal static class TranscriptReader
         private string? String(ref Utf8JsonReader reader) => reader.TokenType switch
         {
             JsonTokenType.Null => null,
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String => Decode(ref reader),
             _ => throw new TranscriptShapeException(Path(), $"expected a string, found {Describe(reader.TokenType)}."),
         };
+
+        /// <summary>The string token as text; bytes that are not UTF-8, or an unpaired surrogate escape, are named by path.</summary>
+        private string Decode(ref Utf8JsonReader reader)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw new TranscriptShapeException(Path(), NotText);
+            }
+        }
+
+        private const string NotText = "the string is not valid text (bytes that are not UTF-8, or an unpaired surrogate escape).";
 
         private static string Describe(JsonTokenType token) => token switch
         {
@@ -498,7 +513,17 @@ internal static class TranscriptReader
                 _chars = new char[Math.Max(reader.ValueSpan.Length, _chars.Length * 2)];
             }
 
-            var text = _chars.AsSpan(0, reader.CopyString(_chars));
+            int length;
+            try
+            {
+                length = reader.CopyString(_chars);
+            }
+            catch (InvalidOperationException)
+            {
+                throw new TranscriptShapeException(Path(), NotText);
+            }
+
+            var text = _chars.AsSpan(0, length);
             if (_afterTag && text.Length > 0 && !char.IsWhiteSpace(text[0]) && !IsClosing(text[0]))
             {
                 _text.Append(' ');

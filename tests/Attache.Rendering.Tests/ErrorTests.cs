@@ -30,6 +30,34 @@ public sealed class ErrorTests
         }
     }
 
+    [Theory]
+    [InlineData("{\"monologues\": [ {\"elements\": [ {\"type\": \"text\", \"value\": \"a\\ud800b\"} ] } ] }", "$.monologues[0].elements[0].value")]
+    [InlineData("{\"monologues\": [ {\"elements\": [ {\"type\": \"tag\", \"value\": \"\\udc00\"} ] } ] }", "$.monologues[0].elements[0].value")]
+    [InlineData("{\"monologues\": [ {\"speaker_name\": \"Ann \\udc00\", \"elements\": [] } ] }", "$.monologues[0].speaker_name")]
+    [InlineData("{\"speakers\": [ {\"id\": \"\\ud800\"} ], \"monologues\": [] }", "$.speakers[0].id")]
+    public async Task A_string_with_an_unpaired_surrogate_escape_is_invalid_naming_where(string json, string path)
+    {
+        foreach (var format in RenditionFormat.All)
+        {
+            using var source = new MemoryStream(Encoding.UTF8.GetBytes(json));
+
+            var failure = await Renders.Renderer.RenderAsync(source, new RenderRequest(format, TranscriptCharsets.Utf8, Renders.Caption), Stream.Null, Renders.Token);
+
+            Assert.Equal(path, Assert.IsType<Failure.Invalid>(failure).Field);
+        }
+    }
+
+    [Fact]
+    public async Task A_string_that_is_not_utf8_is_invalid_naming_where()
+    {
+        byte[] json = [.. "{\"monologues\": [ {\"elements\": [ {\"type\": \"text\", \"value\": \"caf"u8, 0xC3, 0x28, .. "\"} ] } ] }"u8];
+        using var source = new MemoryStream(json);
+
+        var failure = await Renders.Renderer.RenderAsync(source, new RenderRequest(RenditionFormat.Pdf, TranscriptCharsets.Utf8, Renders.Caption), Stream.Null, Renders.Token);
+
+        Assert.Equal("$.monologues[0].elements[0].value", Assert.IsType<Failure.Invalid>(failure).Field);
+    }
+
     [Fact]
     public async Task A_malformed_document_says_the_line_and_byte()
     {
