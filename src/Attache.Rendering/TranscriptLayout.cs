@@ -10,8 +10,9 @@ internal sealed record Caption(string? Court, string? CaseName, string? Witness,
 
     public static Caption From(IReadOnlyDictionary<string, string> properties, string charset)
     {
+        // A property may hold line breaks and control characters; the caption prints it on the numbered lines.
         string? Read(string name) =>
-            properties.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? TextFolding.Fold(value.Trim(), charset) : null;
+            properties.TryGetValue(name, out var value) && TranscriptReader.Collapse(value) is { Length: > 0 } line ? TextFolding.Fold(line, charset) : null;
 
         return new(Read(Transcripts.CourtProperty), Read(Transcripts.CaseNameProperty), Read(Transcripts.WitnessProperty), Read(Transcripts.DateProperty));
     }

@@ -567,12 +567,26 @@ internal static class TranscriptReader
         private static bool IsClosing(char c) => c is '.' or ',' or ';' or ':' or '?' or '!' or ')' or ']' or '\'' or '"';
     }
 
-    private static string Collapse(string text)
+    /// <summary>
+    /// Text on one line: runs of white space and control characters become one space, and what XML cannot carry
+    /// (U+FFFE, U+FFFF, unpaired surrogates) is dropped.
+    /// </summary>
+    internal static string Collapse(string text)
     {
         var collapsed = new StringBuilder(text.Length);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            var c = text[i];
+            if (c is '\uFFFE' or '\uFFFF' || (char.IsSurrogate(c) && !char.IsSurrogatePair(text, i)))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                collapsed.Append(c).Append(text[++i]);
+            }
+            else if (char.IsWhiteSpace(c) || char.IsControl(c))
             {
                 if (collapsed.Length > 0 && collapsed[^1] != ' ')
                 {

@@ -66,4 +66,42 @@ public sealed class LayoutTests
         Assert.Equal(" 4        BY MS. LEE:", rows[5]);
         Assert.Equal(" 5        Q.   Unknown elements still say something.", rows[6]);
     }
+    [Fact]
+    public async Task Line_breaks_and_control_characters_in_the_caption_properties_stay_on_the_numbered_lines()
+    {
+        var caption = new Dictionary<string, string>
+        {
+            [Transcripts.CaseNameProperty] = "Smith v. Jones,\r\n\tNo. 24-cv-0113\u0001",
+            [Transcripts.WitnessProperty] = "Ann\nLee",
+        };
+
+        var text = Encoding.UTF8.GetString(await Renders.RenderAsync(Renders.EveryType, RenditionFormat.Text, caption: caption));
+
+        var rows = text.Split('\f')[0].Split("\r\n");
+        Assert.Equal("Smith v. Jones, No. 24-cv-0113" + new string(' ', 29) + "Page 1", rows[0]);
+        Assert.Equal(" 2                  Smith v. Jones, No. 24-cv-0113", rows[3]);
+        Assert.Equal(" 4                      DEPOSITION OF ANN LEE", rows[5]);
+        Assert.Equal(1 + 1 + 25 + 1 + 1 + 1, rows.Length);
+        Assert.Equal("                      Deposition of Ann Lee", rows[28]);
+    }
+
+    [Fact]
+    public async Task Characters_xml_cannot_carry_in_the_caption_or_the_text_are_dropped_in_every_format()
+    {
+        const string json = """
+            { "monologues": [ { "speaker_name": "Ann\uFFFF", "monologue_type": "colloquy", "elements": [ { "type": "text", "value": "Yes\uFFFE." } ] } ] }
+            """;
+        var caption = new Dictionary<string, string> { [Transcripts.CaseNameProperty] = "Smith\uFFFF v. Jones\u0002" };
+
+        foreach (var format in Expected.Formats)
+        {
+            var bytes = await Renders.RenderAsync(json, format, caption: caption);
+            if (format == RenditionFormat.Text)
+            {
+                var pages = Encoding.UTF8.GetString(bytes).Split('\f');
+                Assert.StartsWith("Smith v. Jones ", pages[0], StringComparison.Ordinal);
+                Assert.Equal(" 1             ANN:  Yes.", pages[1].Split("\r\n")[2]);
+            }
+        }
+    }
 }
