@@ -195,8 +195,8 @@ internal sealed class TranscriptLayout
     private static List<string> Wrap(string text, string first, string rest)
     {
         var lines = new List<string>();
-        var line = new StringBuilder(first);
-        var used = Columns.Of(first);
+        var line = new StringBuilder();
+        var used = 0;
         var hasWord = false;
 
         void NewLine()
@@ -205,6 +205,23 @@ internal sealed class TranscriptLayout
             line.Clear().Append(rest);
             used = rest.Length;
             hasWord = false;
+        }
+
+        // The first line's lead-in (a speaker's name) breaks like a long word when it is wider than a line.
+        foreach (var rune in first.EnumerateRunes())
+        {
+            var w = Columns.Of(rune);
+            if (used + w > Width)
+            {
+                NewLine();
+                if (Rune.IsWhiteSpace(rune))
+                {
+                    continue;
+                }
+            }
+
+            line.Append(rune.ToString());
+            used += w;
         }
 
         foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -104,4 +104,16 @@ public sealed class LayoutTests
             }
         }
     }
+    [Fact]
+    public async Task A_speaker_name_longer_than_a_line_wraps_on_the_grid_like_a_long_word()
+    {
+        var name = "Mr. " + new string('W', 66);
+        var json = $$"""{ "monologues": [ { "speaker_name": "{{name}}", "monologue_type": "colloquy", "elements": [ { "type": "text", "value": "Hello there." } ] } ] }""";
+
+        var rows = Encoding.UTF8.GetString(await Renders.RenderAsync(json, RenditionFormat.Text, caption: new Dictionary<string, string>())).Split("\r\n");
+
+        Assert.Equal(" 1             MR. " + new string('W', 46), rows[2]);
+        Assert.Equal(" 2   " + new string('W', 20) + ":  Hello there.", rows[3]);
+        Assert.All(rows, row => Assert.True(Columns.Of(row) <= TranscriptLayout.RowWidth, row));
+    }
 }
