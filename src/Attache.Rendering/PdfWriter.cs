@@ -6,8 +6,9 @@ namespace Attache.Rendering;
 /// <summary>
 /// The layout as a PDF (Skia's PDF backend, fonts subset and embedded): Letter pages with the running head, a ruled
 /// margin, 25 lines at a 24 pt pitch with their numbers, and the foot. Every glyph sits on the column grid, so the
-/// text lines up as in the plain-text rendition whatever font a character comes from. Dates in the metadata are fixed
-/// and Skia writes no document id outside PDF/A, so the same transcript gives the same bytes.
+/// text lines up as in the plain-text rendition whatever font a character comes from. The metadata has no dates (Skia
+/// writes any date with an offset taken from the process's time zone) and Skia writes no document id outside PDF/A,
+/// so the same transcript gives the same bytes.
 /// </summary>
 internal static class PdfWriter
 {
@@ -26,8 +27,6 @@ internal static class PdfWriter
     public const float HeaderBaseline = 72;
     public const float FooterBaseline = 736;
 
-    private static readonly DateTime FixedTime = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
     public static void Write(TranscriptLayout layout, FontSet fonts, Stream destination, CancellationToken cancellationToken)
     {
         var metadata = new SKDocumentPdfMetadata
@@ -36,8 +35,6 @@ internal static class PdfWriter
             Subject = layout.Caption.Witness is { } witness ? $"Deposition of {witness}" : "Transcript",
             Creator = "Attache",
             Producer = "Attache",
-            Creation = FixedTime,
-            Modified = FixedTime,
         };
 
         var skFonts = fonts.Typefaces.Select(typeface => new SKFont(typeface, FontSize) { Subpixel = true, Hinting = SKFontHinting.None }).ToList();
