@@ -18,6 +18,13 @@ internal static class TextFolding
         + "u????????????????????????????AaIiOoUuUuUuUuUu?AaAa????GgKkOoOo??j???Gg??NnAa????"
         + "AaAaEeEeIiIiOoOoRrRrUuUuSsTt??Hh??????AaEeOoOoOoOoYy????????????????????????????";
 
+    // Base letters of U+1E00..U+1EFF (Latin Extended Additional: Vietnamese, transliterations) the same way.
+    private const string LatinAdditionalBases =
+        "AaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOo"
+        + "OoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwy??????"
+        + "AaAaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUu"
+        + "UuYyYyYyYy??????";
+
     private static readonly Dictionary<int, string> Specials = new()
     {
         ['Æ'] = "AE", ['æ'] = "ae", ['Œ'] = "OE", ['œ'] = "oe", ['ß'] = "ss", ['ẞ'] = "SS", ['Ø'] = "O", ['ø'] = "o",
@@ -59,6 +66,10 @@ internal static class TextFolding
             else if (c is >= 0xC0 and < 0x250 && LatinBases[c - 0xC0] != '?')
             {
                 folded.Append(LatinBases[c - 0xC0]);
+            }
+            else if (c is >= 0x1E00 and < 0x1F00 && LatinAdditionalBases[c - 0x1E00] != '?')
+            {
+                folded.Append(LatinAdditionalBases[c - 0x1E00]);
             }
             else if (Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.NonSpacingMark)
             {

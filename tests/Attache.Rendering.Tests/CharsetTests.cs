@@ -33,6 +33,21 @@ public sealed class CharsetTests
         }
     }
 
+    [Theory]
+    [InlineData(TranscriptCharsets.Ascii)]
+    [InlineData(TranscriptCharsets.Latin1)]
+    [InlineData(TranscriptCharsets.Windows1252)]
+    public async Task Letters_with_diacritics_beyond_latin_extended_b_fold_to_their_basic_letter(string charset)
+    {
+        const string json = """
+            { "monologues": [ { "monologue_type": "answer", "elements": [ { "type": "text", "value": "Nguyễn Thị Phạm, Đặng Ḥasan" } ] } ] }
+            """;
+
+        var bytes = await Renders.RenderAsync(json, RenditionFormat.Text, charset, new Dictionary<string, string>());
+
+        Assert.Equal(" 1        A.   Nguyen Thi Pham, Dang Hasan", Encoding.Latin1.GetString(bytes).Split("\r\n")[2]);
+    }
+
     [Fact]
     public async Task Windows_1252_uses_its_own_bytes_for_typographic_punctuation()
     {
