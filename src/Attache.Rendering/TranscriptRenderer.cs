@@ -7,7 +7,7 @@ namespace Attache.Rendering;
 /// <summary>Renders Rev transcript JSON to plain text, DOCX and PDF in one legal layout.</summary>
 public sealed class TranscriptRenderer(FontSet fonts) : IRenderer
 {
-    public string Revision => "legal-1";
+    public string Revision => "legal-2";
 
     public async Task<Failure?> RenderAsync(Stream source, RenderRequest request, Stream destination, CancellationToken cancellationToken)
     {
