@@ -78,8 +78,12 @@ public sealed class RenditionService(
         }
 
         var mediaType = encoding.Length == 0 ? format.MediaType : $"{format.MediaType}; charset={encoding}";
+
+        // The bytes change with the caption and the layout as well as the version: the latest of the three dates it.
+        var lastModified = new[] { plan.LastModified, pair.Document.Modified, rendition.Created }.Max();
         return plan with
         {
+            LastModified = lastModified,
             BlobKey = rendition.Sha256,
             Length = rendition.Size,
             Sha256 = rendition.Sha256,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,32 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
         using var head = await SendAsync(HttpMethod.Head, Pdf);
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(body.Length, head.Content.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_caption_change_moves_last_modified_so_that_if_modified_since_gets_the_new_rendition()
+    {
+        DateTimeOffset? seen;
+        using (var first = await GetAsync("text/plain"))
+        {
+            seen = first.Content.Headers.LastModified;
+        }
+
+        foreach (var caseName in new[] { "Doe v. Roe", "Groß v. Acme" })
+        {
+            _app.Clock.Advance(TimeSpan.FromMinutes(1));
+            using (var patched = await _client.PatchAsJsonAsync("/v1/documents/depo", new { properties = new Dictionary<string, string> { ["caseName"] = caseName } }, NativeApi.Token))
+            {
+                Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+            }
+
+            using var again = await GetAsync("text/plain", request => request.Headers.IfModifiedSince = seen);
+
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.StartsWith(caseName + " ", await again.Content.ReadAsStringAsync(NativeApi.Token), StringComparison.Ordinal);
+            Assert.True(again.Content.Headers.LastModified > seen);
+            seen = again.Content.Headers.LastModified;
+        }
     }
 
     [Fact]
