@@ -2,6 +2,7 @@ using Attache.Core;
 using Attache.Core.Downloads;
 using Attache.Core.Renditions;
 using Attache.Server.Auth;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Attache.Server.Api;
@@ -34,6 +35,11 @@ internal static class NativeRenditions
             return (null, null);
         }
 
+        // A type given q=0 is not acceptable, even where a wildcard range would take it.
+        var refused = ranges
+            .Where(r => r.Quality == 0 && !r.MatchesAllSubTypes && StringSegment.IsNullOrEmpty(r.Charset))
+            .Select(r => r.MediaType.Value?.ToLowerInvariant())
+            .ToHashSet();
         var ordered = ranges
             .Select((range, index) => (Range: range, Index: index))
             .Where(r => (r.Range.Quality ?? 1) > 0)
@@ -48,7 +54,7 @@ internal static class NativeRenditions
                 return (null, null);
             }
 
-            if (type is "text/plain" or "text/*")
+            if ((type is "text/plain" or "text/*") && !refused.Contains("text/plain"))
             {
                 return (RenditionFormat.Text, TranscriptCharsets.Normalize(range.Charset.Value) ?? PreferredCharset(request));
             }

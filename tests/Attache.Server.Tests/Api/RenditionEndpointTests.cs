@@ -177,6 +177,7 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
     [InlineData("*/*")]
     [InlineData("application/json+rev-transcript, application/pdf;q=0.9")]
     [InlineData("image/png")]
+    [InlineData("text/*, text/plain;q=0")]
     public async Task Without_a_rendition_type_preferred_the_stored_json_is_served(string? accept)
     {
         using var response = await GetAsync(accept);
@@ -184,6 +185,15 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Transcript, await response.Content.ReadAsByteArrayAsync(NativeApi.Token));
         Assert.Equal($"\"{Convert.ToHexStringLower(SHA256.HashData(Transcript))}\"", response.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task Text_given_q_0_is_not_served_for_a_text_wildcard()
+    {
+        using var response = await GetAsync("text/*, text/plain;q=0, application/pdf;q=0.5");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Pdf, response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
