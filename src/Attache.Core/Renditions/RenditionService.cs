@@ -28,13 +28,20 @@ public sealed class RenditionService(
 {
     private readonly ConcurrentDictionary<RenditionKey, Task<Outcome<Rendition>>> _inFlight = new();
 
-    /// <summary>A transcript is a file of a <c>transcript</c> document, or a file stored as Rev transcript JSON.</summary>
+    /// <summary>
+    /// A transcript is a file stored as Rev transcript JSON, or a JSON file (or one of unknown type) of a <c>transcript</c>
+    /// document; the other files of such a document (exhibit PDFs, the recording) are not.
+    /// </summary>
     public static bool IsTranscript(StoredFile file, Document document)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(document);
-        return document.Kind == Transcripts.DocumentKind
-            || file.MediaType.Split(';')[0].Trim().Equals(Transcripts.MediaType, StringComparison.OrdinalIgnoreCase);
+        var mediaType = file.MediaType.Split(';')[0].Trim();
+        return mediaType.Equals(Transcripts.MediaType, StringComparison.OrdinalIgnoreCase)
+            || (document.Kind == Transcripts.DocumentKind
+                && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                    || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                    || mediaType.Equals(FileService.DefaultMediaType, StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>

@@ -207,6 +207,21 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
         Assert.Equal(Transcript, await response.Content.ReadAsByteArrayAsync(NativeApi.Token));
     }
 
+    [Theory]
+    [InlineData(Pdf, "exhibit-1.pdf")]
+    [InlineData("text/plain", "exhibit-1.pdf")]
+    [InlineData(Pdf, "deposition.mp3")]
+    public async Task Another_file_of_a_transcript_document_is_served_as_stored_whatever_the_accept(string accept, string fileName)
+    {
+        var exhibit = "%PDF-1.4 an exhibit, or audio"u8.ToArray();
+        var id = (await _client.UploadAsync("depo", exhibit, fileName, slot: "exhibit")).Str("id");
+
+        using var response = await _client.SendAsync(Request(HttpMethod.Get, id, accept), NativeApi.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(exhibit, await response.Content.ReadAsByteArrayAsync(NativeApi.Token));
+    }
+
     [Fact]
     public async Task A_broken_transcript_answers_400_naming_the_json_path()
     {
