@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using SkiaSharp;
 
@@ -78,7 +79,10 @@ internal static class PdfWriter
         }
     }
 
-    /// <summary>Draws a row with each glyph at its grid column; spaces draw nothing, wide characters are centred on two columns.</summary>
+    /// <summary>
+    /// Draws a row with each glyph at its grid column; spaces draw nothing, wide characters are centred on two columns,
+    /// combining marks sit on the character before them.
+    /// </summary>
     private static void DrawRow(SKCanvas canvas, string row, float baseline, FontSet fonts, List<SKFont> skFonts, SKPaint ink)
     {
         var glyphs = new List<(int Font, ushort Glyph, float X)>(row.Length);
@@ -86,7 +90,21 @@ internal static class PdfWriter
         foreach (var rune in row.EnumerateRunes())
         {
             var width = Columns.Of(rune);
-            if (!Rune.IsWhiteSpace(rune) && width > 0)
+            if (width == 0)
+            {
+                // A combining mark goes over the character before it, by its own advance (a full cell in a fixed-width
+                // font, none in others); one no font has (a variation selector) is left out.
+                if (glyphs.Count > 0 && Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
+                    && fonts.Glyph(rune) is { Glyph: not 0 } mark)
+                {
+                    var x = Left + (column * Cell) - skFonts[mark.Font].GetGlyphWidths([mark.Glyph])[0];
+                    glyphs.Add((mark.Font, mark.Glyph, Math.Max(x, glyphs[^1].X)));
+                }
+
+                continue;
+            }
+
+            if (!Rune.IsWhiteSpace(rune))
             {
                 var (font, glyph) = fonts.Glyph(rune);
                 var x = Left + (column * Cell);

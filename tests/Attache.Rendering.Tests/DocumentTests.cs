@@ -46,6 +46,21 @@ public sealed class DocumentTests
         Assert.Equal("Groß v. Acme Corp., No. 24-cv-0113", pdf.Information.Title);
     }
 
+    [Fact]
+    public async Task Pdf_draws_combining_marks_over_their_letter_as_the_text_has_them()
+    {
+        const string json = """
+            { "monologues": [ { "monologue_type": "answer", "elements": [ { "type": "text", "value": "Rene\u0301e Nguye\u0302\u0303n q\u0307 ok\uFE0F." } ] } ] }
+            """;
+        var caption = new Dictionary<string, string>();
+        var text = Encoding.UTF8.GetString(await Renders.RenderAsync(json, RenditionFormat.Text, caption: caption)).Split("\r\n")[2];
+
+        using var pdf = PdfDocument.Open(await Renders.RenderAsync(json, RenditionFormat.Pdf, caption: caption));
+
+        Assert.Equal(" 1        A.   Rene\u0301e Nguye\u0302\u0303n q\u0307 ok\uFE0F.", text);
+        Assert.Equal(" 1        A.   Rene\u0301e Nguye\u0302\u0303n q\u0307 ok.", Rows(pdf.GetPage(1))[1]);
+    }
+
     [Theory]
     [InlineData("txt")]
     [InlineData("docx")]
