@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using SkiaSharp;
 
@@ -18,6 +19,7 @@ public sealed class FontSet : IDisposable
     {
         ArgumentNullException.ThrowIfNull(paths);
         Paths = paths.ToList();
+        using var fingerprint = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var path in Paths)
         {
             if (File.Exists(path) && SKTypeface.FromFile(path) is { } typeface)
@@ -25,9 +27,16 @@ public sealed class FontSet : IDisposable
                 _typefaces.Add(typeface);
                 _lookups.Add(new SKFont(typeface));
                 Loaded.Add(path);
+                using var file = File.OpenRead(path);
+                fingerprint.AppendData(SHA256.HashData(file));
             }
         }
+
+        Fingerprint = Convert.ToHexStringLower(fingerprint.GetHashAndReset())[..16];
     }
+
+    /// <summary>Identifies the fonts loaded, by their bytes in order: PDF renditions drawn with other fonts differ.</summary>
+    public string Fingerprint { get; }
 
     /// <summary>The files asked for.</summary>
     public IReadOnlyList<string> Paths { get; }

@@ -7,7 +7,8 @@ namespace Attache.Rendering;
 /// <summary>Renders Rev transcript JSON to plain text, DOCX and PDF in one legal layout.</summary>
 public sealed class TranscriptRenderer(FontSet fonts) : IRenderer
 {
-    public string Revision => "legal-2";
+    /// <summary>The layout's revision and the fonts PDFs are drawn with: installing a missing font renders PDFs again.</summary>
+    public string Revision { get; } = $"legal-2 fonts {fonts.Fingerprint}";
 
     public async Task<Failure?> RenderAsync(Stream source, RenderRequest request, Stream destination, CancellationToken cancellationToken)
     {

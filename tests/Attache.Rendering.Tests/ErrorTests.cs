@@ -79,4 +79,13 @@ public sealed class ErrorTests
         Assert.Contains("Attache:Rendering:Fonts", error.Message, StringComparison.Ordinal);
         Assert.Contains("fonts-wqy-microhei", error.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void The_revision_in_every_cache_key_changes_with_the_fonts_pdfs_are_drawn_with()
+    {
+        using var latin = new FontSet(["/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"]);
+        using var latinAgain = new FontSet(["/nonexistent/font.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"]);
+
+        Assert.NotEqual(Renders.Renderer.Revision, new TranscriptRenderer(latin).Revision);
+        Assert.Equal(new TranscriptRenderer(latin).Revision, new TranscriptRenderer(latinAgain).Revision);
+    }
 }
