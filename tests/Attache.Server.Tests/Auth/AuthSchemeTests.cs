@@ -138,6 +138,22 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         Assert.Equal(error, (await response.JsonAsync()).Str("error"));
     }
 
+    [Theory]
+    [InlineData("application/json", """{"clientId":"svc-id",""")]
+    [InlineData("application/json", "[1]")]
+    [InlineData("application/json", """{"clientId":5,"clientSecret":"svc-secret"}""")]
+    [InlineData("multipart/form-data", "no boundary")]
+    [InlineData("multipart/form-data; boundary=b", "not multipart")]
+    public async Task An_unreadable_token_request_is_invalid_request_not_a_server_error(string contentType, string body)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await _anonymous.PostAsync("/v1/tokens", content, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.JsonAsync()).Str("error"));
+    }
+
     [Fact]
     public async Task A_user_without_client_credentials_gets_no_token()
     {
