@@ -58,6 +58,26 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await alice.StatusAsync(HttpMethod.Get, "/v1/documents"));
     }
 
+    [Fact]
+    public async Task An_imported_api_key_with_two_dots_is_an_api_key_not_a_broken_token()
+    {
+        using var imported = await _admin.PostAsync("/v1/import", new StringContent(
+            """{ "principals": [ { "name": "alice", "apiKeys": ["alice.key.0123456789"] } ] }""", Encoding.UTF8, "application/json"), Token);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, await WithBearer("alice.key.0123456789", "/v1/documents"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer("alice.key.012345678", "/v1/documents"));
+    }
+
+    [Fact]
+    public async Task A_configured_admin_key_with_two_dots_acts_as_admin()
+    {
+        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "admin.key.0123456789" });
+        using var admin = app.ClientWithKey("admin.key.0123456789");
+
+        Assert.Equal(HttpStatusCode.OK, await admin.StatusAsync(HttpMethod.Get, "/v1/principals"));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer")]
