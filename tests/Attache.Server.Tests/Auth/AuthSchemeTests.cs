@@ -263,6 +263,20 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bearer_credential_is_never_replaced_by_the_session_cookie_sent_with_it()
+    {
+        var cookie = await SignInAsync();
+        await _admin.CreatePrincipalAsync(new { name = "bob" });
+        var bobKey = await _admin.IssueKeyAsync("bob");
+        Assert.Equal(HttpStatusCode.Created, await _admin.StatusAsync(HttpMethod.Post, "/v1/documents", new { id = "alices", owner = "alice" }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearerAndCookie("atk_revoked-or-wrong", cookie, "/v1/documents/alices"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearerAndCookie("a.b.c", cookie, "/v1/documents/alices"));
+        Assert.Equal(HttpStatusCode.NotFound, await WithBearerAndCookie(bobKey, cookie, "/v1/documents/alices"));
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(cookie, HttpMethod.Get, "/v1/documents/alices"));
+    }
+
+    [Fact]
     public async Task A_session_expires_and_stops_when_its_principal_is_disabled()
     {
         var first = await SignInAsync();
@@ -415,6 +429,15 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     private async Task<HttpStatusCode> WithCookie(string cookie, HttpMethod method, string path)
     {
         using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("Cookie", cookie);
+        using var response = await _anonymous.SendAsync(request, Token);
+        return response.StatusCode;
+    }
+
+    private async Task<HttpStatusCode> WithBearerAndCookie(string bearer, string cookie, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         request.Headers.Add("Cookie", cookie);
         using var response = await _anonymous.SendAsync(request, Token);
         return response.StatusCode;
