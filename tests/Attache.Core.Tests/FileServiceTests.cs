@@ -114,6 +114,42 @@ public sealed class FileServiceTests : IAsyncLifetime
         Assert.Equal(["1", "2", "3", "4", "5", "6"], (await _core.Metadata.ListFilesAsync("doc", Token)).Select(f => f.Id).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task An_upload_that_moves_on_to_the_next_free_index_is_audited_where_it_landed()
+    {
+        // The first upload picks index 0, then waits for its last bytes while a second one takes index 0.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var slow = new GatedStream(Content, gate.Task);
+        var first = _core.Files.UploadAsync(Callers.Owner, new UploadRequest("doc", "file", null, "a.txt", null, slow), Token);
+        await slow.Started;
+        var second = await UploadAsync(Callers.Owner, Content);
+        gate.SetResult();
+        var moved = (await first).Value;
+
+        Assert.Equal((0, 1), (second.Value.Index, moved.Index));
+        var audited = _core.AuditLog.Of(Audit.AuditActions.Upload).Single(e => e.FileId == moved.Id);
+        Assert.Equal("file/1", audited.Detail);
+    }
+
+    /// <summary>Hands out its first byte at once and the rest once the gate opens.</summary>
+    private sealed class GatedStream(byte[] content, Task gate) : MemoryStream(content)
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position > 0)
+            {
+                _started.TrySetResult();
+                await gate.WaitAsync(cancellationToken);
+            }
+
+            return await base.ReadAsync(buffer[..1], cancellationToken);
+        }
+    }
+
     [Theory]
     [InlineData("sha256")]
     [InlineData("md5")]

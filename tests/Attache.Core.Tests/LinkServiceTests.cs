@@ -48,7 +48,8 @@ public sealed class LinkServiceTests : IAsyncLifetime
 
         Assert.Equal(CoreServices.Start.AddHours(1), link.ExpiresAt);
         Assert.Equal((_fileId, 1, "doc"), (link.FileId, link.Version, link.DocumentId));
-        Assert.Equal(new LinkClaims(_fileId, 1, link.ExpiresAt, "k2"), _core.Signer.Verify(link.Token));
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([1, 2, 3]))[..16];
+        Assert.Equal(new LinkClaims(_fileId, 1, link.ExpiresAt, "k2", digest), _core.Signer.Verify(link.Token));
         var audited = Assert.Single(_core.AuditLog.Of(AuditActions.Link));
         Assert.Equal(("bob", "doc", _fileId, 1, AuditResults.Ok), (audited.Principal, audited.DocumentId, audited.FileId, audited.Version, audited.Result));
         Assert.Equal(("192.0.2.7", "curl/8.5", "corr-42"), (audited.ClientAddress, audited.UserAgent, audited.CorrelationId));
@@ -174,13 +175,14 @@ public sealed class LinkServiceTests : IAsyncLifetime
     [InlineData("version")]
     [InlineData("expiry")]
     [InlineData("key")]
+    [InlineData("digest")]
     public async Task A_payload_with_another_file_version_expiry_or_key_under_the_original_signature_is_forbidden(string field)
     {
         var token = (await IssueAsync()).Token;
         var (payload, mac) = (token[..token.IndexOf('.', StringComparison.Ordinal)], token[(token.IndexOf('.', StringComparison.Ordinal) + 1)..]);
         var lines = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(payload)).Split('\n');
-        var index = field switch { "key" => 1, "file" => 2, "version" => 3, _ => 4 };
-        lines[index] = field switch { "key" => "k1", "file" => "2", "version" => "2", _ => (long.Parse(lines[4], System.Globalization.CultureInfo.InvariantCulture) + 86_400).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var index = field switch { "key" => 1, "file" => 2, "version" => 3, "digest" => 5, _ => 4 };
+        lines[index] = field switch { "key" => "k1", "file" => "2", "version" => "2", "digest" => "0123456789abcdef", _ => (long.Parse(lines[4], System.Globalization.CultureInfo.InvariantCulture) + 86_400).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var forged = Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Join('\n', lines))) + "." + mac;
 
         Assert.IsType<Failure.Forbidden>(await ResolveFailureAsync(forged));
@@ -219,6 +221,18 @@ public sealed class LinkServiceTests : IAsyncLifetime
     public async Task An_overlong_token_is_forbidden_before_it_is_decoded()
     {
         Assert.IsType<Failure.Forbidden>(await ResolveFailureAsync(new string('A', 100_000) + "." + new string('A', 43)));
+    }
+
+    [Fact]
+    public async Task A_token_issued_before_links_named_their_digest_still_downloads_its_version()
+    {
+        var token = _core.Signer.Sign(new LinkClaims(_fileId, 1, CoreServices.Start.AddHours(1)));
+        var payload = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.', StringComparison.Ordinal))));
+
+        Assert.StartsWith("a1\n", payload, StringComparison.Ordinal);
+        Assert.Equal(5, payload.Split('\n').Length);
+        var plan = await _core.Links.ResolveAsync(token, Origin, Token);
+        Assert.Equal((_fileId, 1), (plan.Value.FileId, plan.Value.Version));
     }
 
     [Fact]

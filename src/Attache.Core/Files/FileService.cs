@@ -142,7 +142,10 @@ public sealed class FileService(
             FileId = file?.Id,
             Version = result == AuditResults.Ok ? file?.CurrentVersion : null,
             Bytes = bytes,
-            Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{target.Slot}/{target.Index}"),
+            // An appending upload may have moved on to the next free index: a stored one says where it landed.
+            Detail = result == AuditResults.Ok && file is not null
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{file.Slot}/{file.Index}")
+                : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{target.Slot}/{target.Index}"),
         });
 
     /// <summary>Where an upload goes; an appending upload takes the next free index even if another upload took its first pick.</summary>

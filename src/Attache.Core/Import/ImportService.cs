@@ -73,7 +73,7 @@ public sealed class ImportService(
         var errors = parsed.Errors.ToList();
         if (errors.Count == 0)
         {
-            errors.AddRange(await CheckAgainstStoreAsync(parsed.Manifest, cancellationToken));
+            errors.AddRange(await CheckAgainstStoreAsync(caller, parsed.Manifest, cancellationToken));
         }
 
         return new ImportSession(this, caller, parsed, errors);
@@ -97,14 +97,30 @@ public sealed class ImportService(
 
     /// <summary>
     /// A file id may not move to another document, and a slot may not be taken from a file the manifest does not name;
-    /// an API key, client id or e-mail may not be another principal's.
+    /// an API key, client id or e-mail may not be another principal's; the importing administrator may not disable
+    /// themself or leave the admin group.
     /// </summary>
-    private async Task<List<ManifestError>> CheckAgainstStoreAsync(ImportManifest manifest, CancellationToken cancellationToken)
+    private async Task<List<ManifestError>> CheckAgainstStoreAsync(Caller caller, ImportManifest manifest, CancellationToken cancellationToken)
     {
         var errors = new List<ManifestError>();
         foreach (var principal in manifest.Principals)
         {
             var name = principal.Input.Name!;
+            if (name == caller.Name)
+            {
+                if (principal.Input.Groups is { } groups && !groups.Contains(PrincipalGroups.Administrators, StringComparer.Ordinal))
+                {
+                    errors.Add(new ManifestError(ManifestParser.Child(principal.Path, "groups"),
+                        $"you may not leave the '{PrincipalGroups.Administrators}' group yourself; ask another administrator"));
+                }
+
+                if (principal.Input.Enabled == false)
+                {
+                    errors.Add(new ManifestError(ManifestParser.Child(principal.Path, "enabled"),
+                        "you may not disable yourself; ask another administrator"));
+                }
+            }
+
             if (principal.Input.ClientId is { } clientId && await principals.FindByClientIdAsync(clientId, cancellationToken) is { } holder
                 && holder.Name != name)
             {

@@ -280,7 +280,7 @@ public sealed class ImportSession : IAsyncDisposable
                 DisplayName = input.DisplayName ?? existing?.DisplayName ?? input.Name!,
                 Kind = input.Kind ?? PrincipalKinds.User,
                 Groups = input.Groups?.Distinct(StringComparer.Ordinal).ToList() ?? existing?.Groups ?? [],
-                Enabled = input.Enabled ?? true,
+                Enabled = input.Enabled ?? existing?.Enabled ?? true,
                 Email = input.Email ?? existing?.Email,
                 PasswordHash = Rehash(existing?.PasswordHash, input.Password),
                 ClientId = input.ClientId,

@@ -119,6 +119,8 @@ internal sealed class ManifestParser
         var read = new List<ManifestPrincipal>();
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var clientIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var emails = new Dictionary<string, string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var principal in principals.EnumerateArray())
         {
@@ -156,6 +158,17 @@ internal sealed class ManifestParser
                 Error(Child(at, "name"), $"principal '{input.Name}' is also defined at {names[input.Name!]}");
             }
 
+            if (input.ClientId is { } clientId && !clientIds.TryAdd(clientId, at))
+            {
+                Error(Child(at, "clientId"), $"client id '{clientId}' is also given at {clientIds[clientId]}");
+            }
+
+            // The store compares e-mail addresses as SQLite's NOCASE does: ASCII letters in either case.
+            if (input.Email is { } email && !emails.TryAdd(AsciiLower(email), at))
+            {
+                Error(Child(at, "email"), $"e-mail '{email}' is also given at {emails[AsciiLower(email)]}");
+            }
+
             for (var i = 0; i < apiKeys.Count; i++)
             {
                 var keyPath = $"{Child(at, "apiKeys")}[{i}]";
@@ -170,6 +183,14 @@ internal sealed class ManifestParser
 
         return read;
     }
+
+    private static string AsciiLower(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            span[i] = char.IsAsciiLetterUpper(source[i]) ? (char)(source[i] + ('a' - 'A')) : source[i];
+        }
+    });
 
     private bool CheckSecret(string secret, string path)
     {

@@ -53,15 +53,17 @@ public sealed class LinkKeyRing
 
 /// <summary>
 /// Tokens of the form <c>base64url(payload) "." base64url(HMAC-SHA256(key, payload))</c>, where the payload is the
-/// ASCII lines <c>a1</c>, key id, file id, version and expiry (Unix seconds). Every part is covered by the MAC,
-/// compared in constant time; anything that is not exactly what <see cref="Sign"/> writes is refused.
+/// ASCII lines <c>a2</c>, key id, file id, version, expiry (Unix seconds) and the version's digest (16 lower-case hex
+/// digits of its SHA-256); tokens in the earlier form <c>a1</c>, without the digest, are still verified. Every part is
+/// covered by the MAC, compared in constant time; anything that is not exactly what <see cref="Sign"/> writes is refused.
 /// </summary>
 public sealed class HmacLinkSigner(LinkKeyRing ring) : ILinkSigner
 {
-    /// <summary>Far above the longest real token (a 128-character file id gives about 330), far below any header limit.</summary>
+    /// <summary>Far above the longest real token (a 128-character file id gives about 360), far below any header limit.</summary>
     public const int MaxTokenLength = 512;
 
-    private const string Format = "a1";
+    private const string Format = "a2";
+    private const string FormatWithoutDigest = "a1";
     private const int MacBytes = 32;
 
     public string Sign(LinkClaims claims)
@@ -72,12 +74,20 @@ public sealed class HmacLinkSigner(LinkKeyRing ring) : ILinkSigner
             throw new ArgumentException("A link names a valid file id and a version from 1.", nameof(claims));
         }
 
-        var payload = Encoding.ASCII.GetBytes(string.Join('\n',
-            Format,
+        if (claims.Digest is { } digest && !IsDigest(digest))
+        {
+            throw new ArgumentException($"A link's digest is {LinkClaims.DigestLength} lower-case hex digits.", nameof(claims));
+        }
+
+        string[] fields =
+        [
+            claims.Digest is null ? FormatWithoutDigest : Format,
             ring.CurrentKeyId,
             claims.FileId,
             claims.Version.ToString(CultureInfo.InvariantCulture),
-            claims.Expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+            claims.Expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        ];
+        var payload = Encoding.ASCII.GetBytes(string.Join('\n', claims.Digest is null ? fields : [.. fields, claims.Digest]));
         var mac = HMACSHA256.HashData(ring.Find(ring.CurrentKeyId)!, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(mac);
     }
@@ -97,7 +107,8 @@ public sealed class HmacLinkSigner(LinkKeyRing ring) : ILinkSigner
         }
 
         var fields = Encoding.ASCII.GetString(payload).Split('\n');
-        if (fields.Length != 5 || fields[0] != Format || ring.Find(fields[1]) is not { } key)
+        var hasDigest = fields[0] == Format;
+        if (fields.Length != (hasDigest ? 6 : 5) || (!hasDigest && fields[0] != FormatWithoutDigest) || ring.Find(fields[1]) is not { } key)
         {
             return null;
         }
@@ -109,12 +120,13 @@ public sealed class HmacLinkSigner(LinkKeyRing ring) : ILinkSigner
 
         // Only our own writing gets this far; the checks below guard against a key that signed something else.
         if (!Ids.IsValidId(fields[2]) || !TryParseCanonical(fields[3], out var version) || version is < 1 or > int.MaxValue
-            || !TryParseCanonical(fields[4], out var expires) || expires > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            || !TryParseCanonical(fields[4], out var expires) || expires > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            || (hasDigest && !IsDigest(fields[5])))
         {
             return null;
         }
 
-        return new LinkClaims(fields[2], (int)version, DateTimeOffset.FromUnixTimeSeconds(expires), fields[1]);
+        return new LinkClaims(fields[2], (int)version, DateTimeOffset.FromUnixTimeSeconds(expires), fields[1], hasDigest ? fields[5] : null);
     }
 
     // Strict: only base64url characters without padding, and only the one spelling Sign writes (no stray low bits).
@@ -143,6 +155,9 @@ public sealed class HmacLinkSigner(LinkKeyRing ring) : ILinkSigner
         bytes = buffer[..written];
         return Base64Url.EncodeToString(bytes).AsSpan().SequenceEqual(text);
     }
+
+    private static bool IsDigest(string text) =>
+        text.Length == LinkClaims.DigestLength && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     private static bool TryParseCanonical(string text, out long value)
     {

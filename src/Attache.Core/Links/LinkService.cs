@@ -48,8 +48,13 @@ public sealed class LinkService(
             return new Failure.NotReady($"File '{fileId}' is not ready for download: its state is {file.State}.", file.State);
         }
 
+        if (await metadata.FindVersionAsync(file.Id, version, cancellationToken) is not { } pinned)
+        {
+            return FileService.FileNotFound(fileId);
+        }
+
         var expires = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds() + ttl);
-        var token = signer.Sign(new LinkClaims(file.Id, version, expires));
+        var token = signer.Sign(new LinkClaims(file.Id, version, expires, Digest: LinkClaims.DigestOf(pinned.Sha256)));
         audit.Record(audit.Event(AuditActions.Link, caller) with
         {
             DocumentId = document.Id,
@@ -83,7 +88,8 @@ public sealed class LinkService(
         var version = file is null || file.IsRemoved || document is null || document.IsDeleted
             ? null
             : await metadata.FindVersionAsync(file.Id, claims.Version, cancellationToken);
-        if (version is null)
+        // A purged version's number can be given again (a purged document restored by an import): never to this link.
+        if (version is null || !claims.Matches(version.Sha256))
         {
             return new Failure.NotFound("The linked file no longer exists.");
         }

@@ -102,7 +102,22 @@ internal static class SessionEndpoints
         return TypedResults.Ok(new TokenModel(issued.Token, "Bearer", (long)tokens.Lifetime.TotalSeconds));
     }
 
+    /// <summary>The request's credentials; null when there are none, or the body cannot be read as a form or as JSON.</summary>
     private static async Task<TokenRequest?> ReadTokenRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadTokenRequestBodyAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidDataException
+            || (exception is IOException and not BadHttpRequestException && !cancellationToken.IsCancellationRequested))
+        {
+            // Kestrel's own request errors (a body over the limit) keep their status; a cut-off multipart form is the client's.
+            return null;
+        }
+    }
+
+    private static async Task<TokenRequest?> ReadTokenRequestBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         string? basicId = null;
         string? basicSecret = null;

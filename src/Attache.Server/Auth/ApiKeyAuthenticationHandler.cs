@@ -23,19 +23,20 @@ internal sealed class ApiKeyAuthenticationHandler(
             return result;
         }
 
-        if (AuthorizationHeader.LooksLikeJwt(key))
-        {
-            return AuthenticateResult.NoResult();
-        }
-
         if (adminKey.Matches(key))
         {
             return AuthenticateResult.Success(new PrincipalClaims.AuthenticationTicketBuilder(
                 PrincipalService.AdminName, true, [PrincipalGroups.Administrators]).Ticket(Scheme.Name));
         }
 
-        return await principals.AuthenticateApiKeyAsync(key, Context.RequestAborted) is { } principal
-            ? AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name))
+        if (await principals.AuthenticateApiKeyAsync(key, Context.RequestAborted) is { } principal)
+        {
+            return AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name));
+        }
+
+        // A chosen key (imported or configured) may have the shape of an access token; what is not a key is left to that scheme.
+        return AuthorizationHeader.LooksLikeJwt(key)
+            ? AuthenticateResult.NoResult()
             : AuthenticateResult.Fail("Unknown API key, or its principal is disabled.");
     }
 

@@ -42,7 +42,7 @@ internal static class AuthorizationHeader
         return credentials;
     }
 
-    /// <summary>True for the shape of a JSON Web Token (three dot-separated parts), which the API key scheme leaves alone.</summary>
+    /// <summary>True for the shape of a JSON Web Token (three dot-separated parts): the API key scheme leaves such a value it does not hold to the access token scheme.</summary>
     public static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2;
 
     /// <summary>

@@ -25,6 +25,13 @@ internal sealed class SessionAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        // A bearer credential speaks for the request: a wrong or revoked one is not rescued by the cookie sent along with
+        // it, nor is a good one replaced by the cookie's principal.
+        if (CarriesBearer(Request))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         if (token.Length > MaxTokenLength)
         {
             return AuthenticateResult.Fail("Malformed session cookie.");
@@ -34,6 +41,11 @@ internal sealed class SessionAuthenticationHandler(
             ? AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name))
             : AuthenticateResult.Fail("The session ended or expired, or its principal is disabled.");
     }
+
+    private static bool CarriesBearer(HttpRequest request) =>
+        request.Headers.Authorization.Any(value => value is { Length: >= 6 } header
+            && header.AsSpan(0, 6).Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+            && (header.Length == 6 || header[6] == ' '));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -58,6 +58,26 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await alice.StatusAsync(HttpMethod.Get, "/v1/documents"));
     }
 
+    [Fact]
+    public async Task An_imported_api_key_with_two_dots_is_an_api_key_not_a_broken_token()
+    {
+        using var imported = await _admin.PostAsync("/v1/import", new StringContent(
+            """{ "principals": [ { "name": "alice", "apiKeys": ["alice.key.0123456789"] } ] }""", Encoding.UTF8, "application/json"), Token);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, await WithBearer("alice.key.0123456789", "/v1/documents"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer("alice.key.012345678", "/v1/documents"));
+    }
+
+    [Fact]
+    public async Task A_configured_admin_key_with_two_dots_acts_as_admin()
+    {
+        await using var app = new AttacheApp(new Dictionary<string, string?> { ["Attache:AdminApiKey"] = "admin.key.0123456789" });
+        using var admin = app.ClientWithKey("admin.key.0123456789");
+
+        Assert.Equal(HttpStatusCode.OK, await admin.StatusAsync(HttpMethod.Get, "/v1/principals"));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer")]
@@ -136,6 +156,22 @@ public sealed class AuthSchemeTests : IAsyncLifetime
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(error, (await response.JsonAsync()).Str("error"));
+    }
+
+    [Theory]
+    [InlineData("application/json", """{"clientId":"svc-id",""")]
+    [InlineData("application/json", "[1]")]
+    [InlineData("application/json", """{"clientId":5,"clientSecret":"svc-secret"}""")]
+    [InlineData("multipart/form-data", "no boundary")]
+    [InlineData("multipart/form-data; boundary=b", "not multipart")]
+    public async Task An_unreadable_token_request_is_invalid_request_not_a_server_error(string contentType, string body)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await _anonymous.PostAsync("/v1/tokens", content, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.JsonAsync()).Str("error"));
     }
 
     [Fact]
@@ -224,6 +260,20 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await WithCookie(value, HttpMethod.Get, "/v1/documents"));
         Assert.Equal(HttpStatusCode.NoContent, await WithCookie(value, HttpMethod.Delete, "/v1/sessions"));
         Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(value, HttpMethod.Get, "/v1/documents"));
+    }
+
+    [Fact]
+    public async Task A_bearer_credential_is_never_replaced_by_the_session_cookie_sent_with_it()
+    {
+        var cookie = await SignInAsync();
+        await _admin.CreatePrincipalAsync(new { name = "bob" });
+        var bobKey = await _admin.IssueKeyAsync("bob");
+        Assert.Equal(HttpStatusCode.Created, await _admin.StatusAsync(HttpMethod.Post, "/v1/documents", new { id = "alices", owner = "alice" }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearerAndCookie("atk_revoked-or-wrong", cookie, "/v1/documents/alices"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearerAndCookie("a.b.c", cookie, "/v1/documents/alices"));
+        Assert.Equal(HttpStatusCode.NotFound, await WithBearerAndCookie(bobKey, cookie, "/v1/documents/alices"));
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(cookie, HttpMethod.Get, "/v1/documents/alices"));
     }
 
     [Fact]
@@ -379,6 +429,15 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     private async Task<HttpStatusCode> WithCookie(string cookie, HttpMethod method, string path)
     {
         using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("Cookie", cookie);
+        using var response = await _anonymous.SendAsync(request, Token);
+        return response.StatusCode;
+    }
+
+    private async Task<HttpStatusCode> WithBearerAndCookie(string bearer, string cookie, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         request.Headers.Add("Cookie", cookie);
         using var response = await _anonymous.SendAsync(request, Token);
         return response.StatusCode;

@@ -158,6 +158,51 @@ public sealed class PrincipalImportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await GetAsync("Bearer", "sarah-key-0123456789", "/v1/documents/d1"));
     }
 
+    [Fact]
+    public async Task Two_principals_of_one_manifest_with_the_same_client_id_or_email_are_refused_at_their_paths()
+    {
+        using var response = await _admin.PostAsync("/v1/import", new StringContent("""
+            { "principals": [
+                { "name": "a", "kind": "client", "clientId": "shared-id", "clientSecret": "s1", "email": "same@example.org" },
+                { "name": "b", "kind": "client", "clientId": "shared-id", "clientSecret": "s2" },
+                { "name": "c", "email": "SAME@example.org" } ] }
+            """, Encoding.UTF8, "application/json"), Token);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["$.principals[1].clientId", "$.principals[2].email"],
+            problem.GetProperty("errors").EnumerateArray().Select(e => e.Str("path")));
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync("/v1/principals/a", Token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_principal_disabled_since_stays_disabled_when_the_manifest_does_not_say_enabled()
+    {
+        await ImportAsync(Manifest);
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PatchAsJsonAsync("/v1/principals/sarah", new { enabled = false }, Token)).StatusCode);
+
+        var report = await ImportAsync(Manifest);
+
+        Assert.Equal(2, report.GetProperty("principalsUnchanged").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync("Bearer", "sarah-key-0123456789", "/v1/documents/d1"));
+        await ImportAsync(Manifest.Replace("\"kind\": \"user\",", "\"kind\": \"user\", \"enabled\": true,", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync("Bearer", "sarah-key-0123456789", "/v1/documents/d1"));
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "admin", "groups": ["team"] }""", "$.principals[0].groups")]
+    [InlineData("""{ "name": "admin", "enabled": false }""", "$.principals[0].enabled")]
+    public async Task An_administrator_may_not_lock_themself_out_by_import(string principal, string path)
+    {
+        using var response = await _admin.PostAsync("/v1/import",
+            new StringContent($$"""{ "principals": [ {{principal}} ] }""", Encoding.UTF8, "application/json"), Token);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal([path], problem.GetProperty("errors").EnumerateArray().Select(e => e.Str("path")));
+        var admin = await _admin.GetFromJsonAsync<JsonElement>("/v1/principals/admin", Token);
+        Assert.True(admin.GetProperty("isAdmin").GetBoolean());
+        Assert.True(admin.GetProperty("enabled").GetBoolean());
+    }
+
     private async Task<JsonElement> ImportAsync(string manifest)
     {
         using var response = await _admin.PostAsync("/v1/import", new StringContent(manifest, Encoding.UTF8, "application/json"), Token);

@@ -129,6 +129,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     [InlineData(2, "2")]
     [InlineData(3, "2")]
     [InlineData(4, "1893456000")]
+    [InlineData(5, "0123456789abcdef")]
     public async Task A_token_naming_another_key_file_version_or_expiry_under_the_original_signature_is_forbidden(int line, string value)
     {
         var token = PathOf(await IssueAsync())["/l/".Length..];
@@ -136,7 +137,8 @@ public sealed class LinkEndpointTests : IAsyncLifetime
         await _admin.UploadAsync("doc", [3, 4], "file-2.bin", slot: "other");
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         var lines = System.Text.Encoding.ASCII.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, dot))).Split('\n');
-        Assert.Equal(["a1", "s1", _fileId, "1"], lines[..4]);
+        Assert.Equal(["a2", "s1", _fileId, "1"], lines[..4]);
+        Assert.Equal(6, lines.Length);
         lines[line] = value;
         var forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(string.Join('\n', lines))) + token[dot..];
 
@@ -230,6 +232,24 @@ public sealed class LinkEndpointTests : IAsyncLifetime
 
         using var missing = await _admin.PostAsync("/v1/files/999/links", null, NativeApi.Token);
         await missing.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_link_whose_version_was_purged_never_serves_the_bytes_of_a_later_version_with_the_same_number()
+    {
+        var path = PathOf(await IssueAsync());
+        (await _admin.DeleteAsync("/v1/documents/doc?purge=true", NativeApi.Token)).Dispose();
+
+        // The document comes back through an import, and its file's first version since then has number 1 again.
+        using var restored = await _admin.PostAsync("/v1/import", new StringContent($$"""
+            { "documents": [ { "id": "doc", "deleted": false,
+                "files": [ { "id": "{{_fileId}}", "fileName": "report.pdf", "content": { "text": "other bytes" } } ] } ] }
+            """, System.Text.Encoding.UTF8, "application/json"), NativeApi.Token);
+        Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        Assert.Equal(1, (await _admin.GetFromJsonAsync<JsonElement>($"/v1/files/{_fileId}", NativeApi.Token)).GetProperty("version").GetInt32());
+
+        using var response = await _anonymous.GetAsync(path, NativeApi.Token);
+        await response.ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
