@@ -32,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImportService>();
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();
+        services.AddSingleton<GuessThrottle>();
         services.AddSingleton<PrincipalService>();
         services.AddSingleton<LinkService>();
         services.AddSingleton<RenditionService>();

@@ -41,6 +41,9 @@ public interface IPrincipalStore
     /// <summary>Ends the session; false when there was none.</summary>
     Task<bool> DeleteSessionAsync(string sha256, CancellationToken cancellationToken);
 
+    /// <summary>Ends every session of the principal; returns how many.</summary>
+    Task<int> DeleteSessionsAsync(string principal, CancellationToken cancellationToken);
+
     /// <summary>Removes sessions that expired before <paramref name="now"/>; returns how many.</summary>
     Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

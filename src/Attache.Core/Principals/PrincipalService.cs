@@ -44,7 +44,7 @@ public sealed record SessionSettings(TimeSpan Lifetime)
 /// A disabled principal fails every check.
 /// </summary>
 public sealed class PrincipalService(
-    IPrincipalStore store, Credentials credentials, SessionSettings sessions, AuditTrail audit, TimeProvider time)
+    IPrincipalStore store, Credentials credentials, SessionSettings sessions, GuessThrottle throttle, AuditTrail audit, TimeProvider time)
 {
     public const string AdminName = "admin";
     public const int MaxPageSize = 1000;
@@ -112,9 +112,18 @@ public sealed class PrincipalService(
             Enabled = patch.Enabled ?? existing.Enabled,
             Modified = time.GetUtcNow(),
         };
-        return await store.UpdateAsync(updated, cancellationToken)
-            ? updated
-            : new Failure.Conflict($"The e-mail '{updated.Email}' belongs to another principal.");
+        if (!await store.UpdateAsync(updated, cancellationToken))
+        {
+            return new Failure.Conflict($"The e-mail '{updated.Email}' belongs to another principal.");
+        }
+
+        if (patch.Password is not null)
+        {
+            // A new password ends every session signed in with an old one.
+            await store.DeleteSessionsAsync(name, cancellationToken);
+        }
+
+        return updated;
     }
 
     public async Task<Outcome<Principal>> GetAsync(Caller caller, string name, CancellationToken cancellationToken)
@@ -193,25 +202,49 @@ public sealed class PrincipalService(
         Enabled(await store.FindByApiKeyAsync(Credentials.Sha256Hex(key), cancellationToken));
 
     /// <summary>The enabled principal with this name and password, or null. Costs the same whether or not the name exists.</summary>
-    public async Task<Principal?> AuthenticatePasswordAsync(string name, string password, CancellationToken cancellationToken)
-    {
-        var principal = await store.FindAsync(name, cancellationToken);
-        return credentials.VerifyPassword(principal?.PasswordHash, password) ? Enabled(principal) : null;
-    }
+    public async Task<Principal?> AuthenticatePasswordAsync(string name, string password, CancellationToken cancellationToken) =>
+        (await CheckPasswordAsync(name, password, cancellationToken)).Principal;
 
-    /// <summary>The enabled client with this id and secret, or null.</summary>
-    public async Task<Principal?> AuthenticateClientAsync(string clientId, string secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a name and password: the enabled principal, or nothing; or, after too many wrong passwords for the name,
+    /// how long to wait (see <see cref="GuessThrottle"/>).
+    /// </summary>
+    public async Task<SecretCheck> CheckPasswordAsync(string name, string password, CancellationToken cancellationToken)
     {
-        var principal = await store.FindByClientIdAsync(clientId, cancellationToken);
-        return credentials.VerifyPassword(principal?.ClientSecretHash, secret) ? Enabled(principal) : null;
-    }
-
-    /// <summary>Signs in with a password; null when the name or password is wrong or the principal is disabled.</summary>
-    public async Task<StartedSession?> StartSessionAsync(string name, string password, CancellationToken cancellationToken)
-    {
-        if (await AuthenticatePasswordAsync(name, password, cancellationToken) is not { } principal)
+        var account = "password:" + name;
+        if (throttle.RetryAfter(account) is { } wait)
         {
-            return null;
+            return new SecretCheck(null, wait);
+        }
+
+        var principal = await store.FindAsync(name, cancellationToken);
+        return Judge(account, credentials.VerifyPassword(principal?.PasswordHash, password) ? principal : null);
+    }
+
+    /// <summary>Checks a client id and secret, like <see cref="CheckPasswordAsync"/>.</summary>
+    public async Task<SecretCheck> CheckClientAsync(string clientId, string secret, CancellationToken cancellationToken)
+    {
+        var account = "client:" + clientId;
+        if (throttle.RetryAfter(account) is { } wait)
+        {
+            return new SecretCheck(null, wait);
+        }
+
+        var principal = await store.FindByClientIdAsync(clientId, cancellationToken);
+        return Judge(account, credentials.VerifyPassword(principal?.ClientSecretHash, secret) ? principal : null);
+    }
+
+    /// <summary>
+    /// Signs in with a password: the new session, or nothing when the name or password is wrong or the principal is
+    /// disabled; or how long to wait when the name is throttled.
+    /// </summary>
+    public async Task<(StartedSession? Started, TimeSpan? RetryAfter)> StartSessionAsync(
+        string name, string password, CancellationToken cancellationToken)
+    {
+        var check = await CheckPasswordAsync(name, password, cancellationToken);
+        if (check.Principal is not { } principal)
+        {
+            return (null, check.RetryAfter);
         }
 
         var token = Credentials.RandomToken();
@@ -221,7 +254,7 @@ public sealed class PrincipalService(
         await store.DeleteExpiredSessionsAsync(now, cancellationToken);
         var session = new SessionRecord(Credentials.Sha256Hex(token), principal.Name, now, now + sessions.Lifetime);
         await store.AddSessionAsync(session, cancellationToken);
-        return new StartedSession(token, session);
+        return (new StartedSession(token, session), null);
     }
 
     /// <summary>The enabled principal of a live session, or null when the session is unknown, ended or expired.</summary>
@@ -303,6 +336,19 @@ public sealed class PrincipalService(
     }
 
     private static Principal? Enabled(Principal? principal) => principal is { Enabled: true } ? principal : null;
+
+    /// <summary>A wrong secret counts towards the throttle; a right one clears it, even for a disabled principal.</summary>
+    private SecretCheck Judge(string account, Principal? verified)
+    {
+        if (verified is null)
+        {
+            throttle.Failed(account);
+            return default;
+        }
+
+        throttle.Succeeded(account);
+        return new SecretCheck(Enabled(verified), null);
+    }
 
     /// <summary>Null for an administrator; otherwise the refusal, audited.</summary>
     private Failure.Forbidden? RequireAdmin(Caller caller)

@@ -19,6 +19,7 @@ internal static class NativeApiEndpoints
     {
         var api = endpoints.MapGroup(PathBase)
             .RequireAuthorization(AuthSchemes.NativePolicy)
+            .AddEndpointFilter<CrossSiteCookieFilter>()
             .WithTags("native");
 
         api.MapPost("/documents", CreateDocumentAsync);

@@ -10,6 +10,9 @@ internal sealed record SessionModel(string Name, DateTimeOffset ExpiresAt);
 
 internal sealed record TokenRequest(string? GrantType, string? ClientId, string? ClientSecret);
 
+/// <summary>The credentials of a token request, and whether the client used more than one way to send them.</summary>
+internal sealed record TokenCredentials(TokenRequest Request, bool MoreThanOneMethod);
+
 /// <summary>OAuth 2.0 token response (RFC 6749 §5.1); the names are the protocol's.</summary>
 internal sealed record TokenModel(
     [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
@@ -32,6 +35,7 @@ internal static class SessionEndpoints
         open.MapPost("/sessions", SignInAsync);
         open.MapPost("/tokens", IssueTokenAsync);
         endpoints.MapGroup(NativeApiEndpoints.PathBase).RequireAuthorization(AuthSchemes.NativePolicy)
+            .AddEndpointFilter<CrossSiteCookieFilter>()
             .MapDelete("/sessions", SignOutAsync);
     }
 
@@ -44,7 +48,15 @@ internal static class SessionEndpoints
                 title: "Invalid request", extensions: new Dictionary<string, object?> { ["field"] = request.Name is null or "" ? "name" : "password" });
         }
 
-        if (await principals.StartSessionAsync(request.Name, request.Password, cancellationToken) is not { } started)
+        var (started, wait) = await principals.StartSessionAsync(request.Name, request.Password, cancellationToken);
+        if (wait is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+            return TypedResults.Problem("Too many wrong passwords for this name; try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+        }
+
+        if (started is null)
         {
             return TypedResults.Problem("The name or password is wrong, or the principal is disabled.",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
@@ -76,11 +88,18 @@ internal static class SessionEndpoints
         HttpContext http, PrincipalService principals, AccessTokens tokens, CancellationToken cancellationToken)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var request = await ReadTokenRequestAsync(http.Request, cancellationToken);
-        if (request is null)
+        var credentials = await ReadTokenRequestAsync(http.Request, cancellationToken);
+        if (credentials is null)
         {
             return TokenError(StatusCodes.Status400BadRequest, "invalid_request", "Send client credentials as a form or as JSON.");
         }
+
+        if (credentials.MoreThanOneMethod)
+        {
+            return TokenError(StatusCodes.Status400BadRequest, "invalid_request", "Send the client secret either as HTTP Basic or in the body, not both.");
+        }
+
+        var request = credentials.Request;
 
         if ((request.GrantType ?? ClientCredentials) != ClientCredentials)
         {
@@ -92,7 +111,14 @@ internal static class SessionEndpoints
             return TokenError(StatusCodes.Status400BadRequest, "invalid_request", "client_id and client_secret are required.");
         }
 
-        if (await principals.AuthenticateClientAsync(request.ClientId, request.ClientSecret, cancellationToken) is not { } client)
+        var check = await principals.CheckClientAsync(request.ClientId, request.ClientSecret, cancellationToken);
+        if (check.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds(wait);
+            return TokenError(StatusCodes.Status429TooManyRequests, "invalid_client", "Too many wrong secrets for this client; try again later.");
+        }
+
+        if (check.Principal is not { } client)
         {
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"attache\"";
             return TokenError(StatusCodes.Status401Unauthorized, "invalid_client", "Unknown client, wrong secret, or the client is disabled.");
@@ -103,7 +129,7 @@ internal static class SessionEndpoints
     }
 
     /// <summary>The request's credentials; null when there are none, or the body cannot be read as a form or as JSON.</summary>
-    private static async Task<TokenRequest?> ReadTokenRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<TokenCredentials?> ReadTokenRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -117,31 +143,31 @@ internal static class SessionEndpoints
         }
     }
 
-    private static async Task<TokenRequest?> ReadTokenRequestBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<TokenCredentials?> ReadTokenRequestBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        string? basicId = null;
-        string? basicSecret = null;
-        // RFC 6749 §2.3.1: the client id and secret are form-encoded before they are put in Basic credentials.
-        if (AuthorizationHeader.Credentials(request, "Basic", out _) is { } encoded && AuthorizationHeader.BasicPair(encoded) is var (id, secret))
-        {
-            (basicId, basicSecret) = (Uri.UnescapeDataString(id), Uri.UnescapeDataString(secret));
-        }
-
+        TokenRequest? body = null;
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(cancellationToken);
-            return new TokenRequest(form["grant_type"].FirstOrDefault(), basicId ?? form["client_id"].FirstOrDefault(),
-                basicSecret ?? form["client_secret"].FirstOrDefault());
+            body = new TokenRequest(form["grant_type"].FirstOrDefault(), form["client_id"].FirstOrDefault(), form["client_secret"].FirstOrDefault());
         }
-
-        if (request.HasJsonContentType())
+        else if (request.HasJsonContentType())
         {
-            var body = await request.ReadFromJsonAsync<TokenRequest>(cancellationToken);
-            return body is null ? null : body with { ClientId = basicId ?? body.ClientId, ClientSecret = basicSecret ?? body.ClientSecret };
+            body = await request.ReadFromJsonAsync<TokenRequest>(cancellationToken);
         }
 
-        return basicId is null ? null : new TokenRequest(null, basicId, basicSecret);
+        // RFC 6749 §2.3.1: the client id and secret are form-encoded before they are put in Basic credentials.
+        if (AuthorizationHeader.Credentials(request, "Basic", out _) is { } encoded && AuthorizationHeader.BasicPair(encoded) is var (id, secret))
+        {
+            var basic = new TokenRequest(body?.GrantType, Uri.UnescapeDataString(id), Uri.UnescapeDataString(secret));
+            return new TokenCredentials(basic, MoreThanOneMethod: body?.ClientSecret is not null);
+        }
+
+        return body is null ? null : new TokenCredentials(body, MoreThanOneMethod: false);
     }
+
+    private static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonHttpResult<TokenErrorModel> TokenError(int status, string error, string description) =>
         TypedResults.Json(new TokenErrorModel(error, description), statusCode: status);

@@ -13,7 +13,8 @@ internal sealed class SessionAuthenticationHandler(
     PrincipalService principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string CookieName = "attache_session";
+    /// <summary>The __Host- prefix makes browsers keep it only when Secure, with Path=/ and no Domain: no other host can set it.</summary>
+    public const string CookieName = "__Host-attache_session";
 
     /// <summary>Longer values are not ours: a session token is 43 characters.</summary>
     private const int MaxTokenLength = 64;

@@ -14,7 +14,7 @@ internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogg
     {
         if (httpContext.RequestAborted.IsCancellationRequested)
         {
-            logger.LogDebug("The client went away during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogDebug("The client went away during {Method} {Path}", httpContext.Request.Method, LoggedPath(httpContext.Request));
             return true;
         }
 
@@ -29,7 +29,7 @@ internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogg
             });
         }
 
-        logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}", httpContext.Request.Method, httpContext.Request.Path, httpContext.TraceIdentifier);
+        logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}", httpContext.Request.Method, LoggedPath(httpContext.Request), httpContext.TraceIdentifier);
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -37,4 +37,8 @@ internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogg
             ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "Internal error", Detail = "The error was logged with this trace id." },
         });
     }
+
+    /// <summary>The path for a log line: a presigned link's token is a credential and is left out.</summary>
+    internal static string LoggedPath(HttpRequest request) =>
+        request.Path.StartsWithSegments(Api.LinkEndpoints.PathBase) ? Api.LinkEndpoints.PathBase + "/…" : request.Path.ToString();
 }

@@ -251,7 +251,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, signIn.StatusCode);
         var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
-        Assert.StartsWith("attache_session=", cookie, StringComparison.Ordinal);
+        Assert.StartsWith("__Host-attache_session=", cookie, StringComparison.Ordinal);
         Assert.Contains("; httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
@@ -289,7 +289,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
 
         _app.Clock.Advance(TimeSpan.FromHours(8));
         Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(second, HttpMethod.Get, "/v1/documents"));
-        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie("attache_session=" + new string('x', 43), HttpMethod.Get, "/v1/documents"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie("__Host-attache_session=" + new string('x', 43), HttpMethod.Get, "/v1/documents"));
     }
 
     [Fact]
@@ -304,6 +304,106 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         var store = scope.ServiceProvider.GetRequiredService<Attache.Core.Ports.IPrincipalStore>();
         Assert.Equal(0, await store.DeleteExpiredSessionsAsync(_app.Clock.GetUtcNow(), Token));
         Assert.Equal(1, await store.DeleteExpiredSessionsAsync(_app.Clock.GetUtcNow().AddHours(9), Token));
+    }
+
+    [Fact]
+    public async Task A_new_password_ends_every_session_signed_in_with_the_old_one()
+    {
+        var cookie = await SignInAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/alice", new { password = "a-new-password-2" }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(cookie, HttpMethod.Get, "/v1/documents"));
+        using var again = await _anonymous.PostAsJsonAsync("/v1/sessions", new { name = "alice", password = "a-new-password-2" }, Token);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Twenty_wrong_passwords_in_a_row_throttle_the_name_with_429_and_retry_after()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            using var wrong = await _anonymous.PostAsJsonAsync("/v1/sessions", new { name = "alice", password = $"guess-{i}" }, Token);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var throttled = await _anonymous.PostAsJsonAsync("/v1/sessions", new { name = "alice", password = People.Password("alice") }, Token);
+        await throttled.ProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(TimeSpan.FromMinutes(15), throttled.Headers.RetryAfter?.Delta);
+        Assert.Null(await BasicAsync("alice", People.Password("alice")));
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal("alice", await BasicAsync("alice", People.Password("alice")));
+        using var signedIn = await _anonymous.PostAsJsonAsync("/v1/sessions", new { name = "alice", password = People.Password("alice") }, Token);
+        Assert.Equal(HttpStatusCode.Created, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Twenty_wrong_client_secrets_in_a_row_throttle_the_client()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            using var wrong = await _anonymous.PostAsJsonAsync("/v1/tokens", new { clientId = "svc-id", clientSecret = $"guess-{i}" }, Token);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var throttled = await _anonymous.PostAsJsonAsync("/v1/tokens", new { clientId = "svc-id", clientSecret = "svc-secret" }, Token);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.NotNull(throttled.Headers.RetryAfter?.Delta);
+        Assert.Equal("invalid_client", (await throttled.JsonAsync()).Str("error"));
+    }
+
+    [Fact]
+    public async Task Client_credentials_in_both_basic_and_the_body_are_refused()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tokens")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["client_id"] = "svc-id", ["client_secret"] = "svc-secret" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("svc-id:svc-secret"u8.ToArray()));
+
+        using var response = await _anonymous.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.JsonAsync()).Str("error"));
+    }
+
+    [Theory]
+    [InlineData("Origin", "https://evil.example", HttpStatusCode.Forbidden)]
+    [InlineData("Sec-Fetch-Site", "cross-site", HttpStatusCode.Forbidden)]
+    [InlineData("Sec-Fetch-Site", "same-site", HttpStatusCode.Forbidden)]
+    [InlineData("Origin", "http://localhost", HttpStatusCode.Created)]
+    [InlineData("Sec-Fetch-Site", "same-origin", HttpStatusCode.Created)]
+    [InlineData("X-Nothing", "at all", HttpStatusCode.Created)]
+    public async Task A_cookie_write_from_another_site_is_refused(string header, string value, HttpStatusCode expected)
+    {
+        var cookie = await SignInAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/documents") { Content = JsonContent.Create(new { title = "csrf?" }) };
+        request.Headers.Add("Cookie", cookie);
+        request.Headers.Add(header, value);
+
+        using var response = await _anonymous.SendAsync(request, Token);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_write_with_an_api_key_from_another_site_is_allowed_and_a_cookie_read_too()
+    {
+        var key = await _admin.IssueKeyAsync("alice");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/documents") { Content = JsonContent.Create(new { title = "api" }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        request.Headers.Add("Origin", "https://elsewhere.example");
+        using var response = await _anonymous.SendAsync(request, Token);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        var cookie = await SignInAsync();
+        using var read = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
+        read.Headers.Add("Cookie", cookie);
+        read.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var readResponse = await _anonymous.SendAsync(read, Token);
+        Assert.Equal(HttpStatusCode.OK, readResponse.StatusCode);
     }
 
     [Theory]

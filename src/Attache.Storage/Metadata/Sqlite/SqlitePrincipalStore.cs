@@ -131,6 +131,14 @@ public sealed class SqlitePrincipalStore(SqliteDatabase database) : IPrincipalSt
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<int> DeleteSessionsAsync(string principal, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "DELETE FROM sessions WHERE principal = @principal;");
+        command.Parameters.AddWithValue("@principal", principal);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
