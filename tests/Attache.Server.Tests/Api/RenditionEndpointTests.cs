@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using Attache.Server.Tests.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Attache.Server.Tests.Api;
@@ -120,13 +121,7 @@ public sealed class RenditionEndpointTests : IAsyncLifetime
         using var response = await GetAsync("text/plain", request => request.Headers.AcceptCharset.ParseAdd("iso-8859-1"));
         var length = (await response.Content.ReadAsByteArrayAsync(NativeApi.Token)).Length;
 
-        System.Text.Json.JsonElement download = default;
-        for (var i = 0; i < 200 && download.ValueKind == System.Text.Json.JsonValueKind.Undefined; i++)
-        {
-            await Task.Delay(25, NativeApi.Token);
-            using var page = await _client.GetAsync($"/v1/audit?action=download&file={_fileId}", NativeApi.Token);
-            download = (await page.JsonAsync()).GetProperty("items").EnumerateArray().FirstOrDefault();
-        }
+        var download = Assert.Single(await _client.AuditEventsAsync($"?action=download&file={_fileId}"));
 
         Assert.Equal(("admin", "depo", "rendition txt iso-8859-1", (long)length),
             (download.Str("principal"), download.Str("documentId"), download.Str("detail"), download.GetProperty("bytes").GetInt64()));

@@ -25,25 +25,7 @@ public sealed class AuditEndpointTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    /// <summary>Polls until the trail holds at least <paramref name="count"/> events matching the query.</summary>
-    private async Task<List<JsonElement>> EventsAsync(string query = "", int count = 1)
-    {
-        List<JsonElement> items = [];
-        for (var i = 0; i < 200; i++)
-        {
-            using var response = await _admin.GetAsync("/v1/audit" + query, NativeApi.Token);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            items = (await response.JsonAsync()).GetProperty("items").EnumerateArray().ToList();
-            if (items.Count >= count)
-            {
-                return items;
-            }
-
-            await Task.Delay(25, NativeApi.Token);
-        }
-
-        return items;
-    }
+    private Task<List<JsonElement>> EventsAsync(string query = "", int count = 1) => _admin.AuditEventsAsync(query, count);
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string correlationId, Action<HttpRequestMessage>? configure = null)
     {

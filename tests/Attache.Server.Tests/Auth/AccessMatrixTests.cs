@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Attache.Server.Tests.Api;
+using Attache.Server.Tests.Audit;
 
 namespace Attache.Server.Tests.Auth;
 
@@ -150,19 +151,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         Assert.Contains(gina, e => e.Str("detail") == "import");
     }
 
-    /// <summary>Polls the trail until it holds <paramref name="count"/> denials of the principal (writes are batched off the request path).</summary>
-    private async Task<List<System.Text.Json.JsonElement>> DenialsAsync(string principal, int count)
-    {
-        List<System.Text.Json.JsonElement> items = [];
-        for (var i = 0; i < 200 && items.Count < count; i++)
-        {
-            await Task.Delay(25, NativeApi.Token);
-            var page = await _admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/audit?action=denied&principal={principal}", NativeApi.Token);
-            items = page.GetProperty("items").EnumerateArray().ToList();
-        }
-
-        return items;
-    }
+    private Task<List<System.Text.Json.JsonElement>> DenialsAsync(string principal, int count) =>
+        _admin.AuditEventsAsync($"?action=denied&principal={principal}", count);
 
     private async Task<(string DocumentId, string FileId)> CreateSharedDocumentAsync()
     {

@@ -1,31 +1,23 @@
 using Attache.Core.Audit;
 using Attache.Core.Ports;
 using Attache.Storage.Metadata.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Attache.Storage.Tests.Audit;
 
 public sealed class SqliteAuditStoreTests : AuditStoreContract, IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
-    private readonly SqliteDatabase _database;
+    private readonly TempDatabase _temp = new();
     private readonly SqliteAuditStore _store;
 
-    public SqliteAuditStoreTests()
-    {
-        _database = new SqliteDatabase($"Data Source={Path.Combine(_folder.Path, "attache.db")}", NullLogger<SqliteDatabase>.Instance);
-        _store = new SqliteAuditStore(_database);
-    }
+    public SqliteAuditStoreTests() => _store = new SqliteAuditStore(_temp.Database);
 
     protected override IAuditStore Store => _store;
 
-    public async ValueTask InitializeAsync() => await _database.MigrateAsync(Token);
+    public async ValueTask InitializeAsync() => await _temp.MigrateAsync();
 
     public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        _folder.Dispose();
+        _temp.Dispose();
         return ValueTask.CompletedTask;
     }
 

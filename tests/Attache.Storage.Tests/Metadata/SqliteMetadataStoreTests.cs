@@ -7,14 +7,14 @@ namespace Attache.Storage.Tests.Metadata;
 
 public sealed class SqliteMetadataStoreTests : MetadataStoreContract, IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDatabase _temp = new(Path.Combine("db", "attache.db"));
     private readonly string _connectionString;
     private readonly SqliteMetadataStore _store;
 
     public SqliteMetadataStoreTests()
     {
-        _connectionString = $"Data Source={Path.Combine(_folder.Path, "db", "attache.db")}";
-        _store = new SqliteMetadataStore(new SqliteDatabase(_connectionString, NullLogger<SqliteDatabase>.Instance), NullLogger<SqliteMetadataStore>.Instance);
+        _connectionString = _temp.ConnectionString;
+        _store = new SqliteMetadataStore(_temp.Database, NullLogger<SqliteMetadataStore>.Instance);
     }
 
     protected override IMetadataStore Store => _store;
@@ -23,9 +23,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract, IAsyncLife
 
     public ValueTask DisposeAsync()
     {
-        // Pooled connections keep the file open; release them so the folder can go.
-        SqliteConnection.ClearAllPools();
-        _folder.Dispose();
+        _temp.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -1,29 +1,21 @@
 using Attache.Core.Ports;
 using Attache.Storage.Metadata.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Attache.Storage.Tests.Metadata;
 
 public sealed class SqlitePrincipalStoreTests : PrincipalStoreContract, IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
-    private readonly SqliteDatabase _database;
+    private readonly TempDatabase _temp = new();
 
-    public SqlitePrincipalStoreTests()
-    {
-        _database = new SqliteDatabase($"Data Source={Path.Combine(_folder.Path, "attache.db")}", NullLogger<SqliteDatabase>.Instance);
-        Store = new SqlitePrincipalStore(_database);
-    }
+    public SqlitePrincipalStoreTests() => Store = new SqlitePrincipalStore(_temp.Database);
 
     protected override IPrincipalStore Store { get; }
 
-    public async ValueTask InitializeAsync() => await _database.MigrateAsync(Token);
+    public async ValueTask InitializeAsync() => await _temp.MigrateAsync();
 
     public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        _folder.Dispose();
+        _temp.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -1,7 +1,5 @@
 using Attache.Core.Ports;
 using Attache.Storage.Metadata.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Attache.Storage.Tests.Metadata;
 
@@ -9,24 +7,18 @@ public sealed class SqliteRenditionStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Created = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly TempFolder _folder = new();
-    private readonly SqliteDatabase _database;
+    private readonly TempDatabase _temp = new();
     private readonly SqliteRenditionStore _store;
 
-    public SqliteRenditionStoreTests()
-    {
-        _database = new SqliteDatabase($"Data Source={Path.Combine(_folder.Path, "attache.db")}", NullLogger<SqliteDatabase>.Instance);
-        _store = new SqliteRenditionStore(_database);
-    }
+    public SqliteRenditionStoreTests() => _store = new SqliteRenditionStore(_temp.Database);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => await _database.MigrateAsync(Token);
+    public async ValueTask InitializeAsync() => await _temp.MigrateAsync();
 
     public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        _folder.Dispose();
+        _temp.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -1,32 +1,25 @@
 using Attache.Storage.Metadata.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Attache.Storage.Tests.Metadata;
 
 public sealed class SqliteSecretStoreTests : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
-    private readonly SqliteDatabase _database;
-
-    public SqliteSecretStoreTests() =>
-        _database = new SqliteDatabase($"Data Source={Path.Combine(_folder.Path, "attache.db")}", NullLogger<SqliteDatabase>.Instance);
+    private readonly TempDatabase _temp = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => await _database.MigrateAsync(Token);
+    public async ValueTask InitializeAsync() => await _temp.MigrateAsync();
 
     public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        _folder.Dispose();
+        _temp.Dispose();
         return ValueTask.CompletedTask;
     }
 
     [Fact]
     public async Task The_first_value_stored_wins_for_every_later_caller()
     {
-        var store = new SqliteSecretStore(_database);
+        var store = new SqliteSecretStore(_temp.Database);
 
         Assert.Equal("first", await store.GetOrAddAsync("jwt", "first", Token));
         Assert.Equal("first", await store.GetOrAddAsync("jwt", "second", Token));
@@ -36,7 +29,7 @@ public sealed class SqliteSecretStoreTests : IAsyncLifetime
     [Fact]
     public async Task Racing_nodes_all_get_the_same_value()
     {
-        var stores = Enumerable.Range(0, 8).Select(_ => new SqliteSecretStore(_database)).ToList();
+        var stores = Enumerable.Range(0, 8).Select(_ => new SqliteSecretStore(_temp.Database)).ToList();
 
         var values = await Task.WhenAll(stores.Select((store, i) => store.GetOrAddAsync("key", $"candidate-{i}", Token)));
 
