@@ -4,6 +4,7 @@ using Attache.Core.Files;
 using Attache.Rendering;
 using Attache.Server.Api;
 using Attache.Server.Auth;
+using Attache.Server.Dialects;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -17,6 +18,7 @@ builder.Services.AddAttacheStorage(builder.Configuration);
 builder.Services.AddAttacheLinksAndAudit(builder.Configuration);
 builder.Services.AddAttacheRendering(builder.Configuration);
 builder.Services.AddAttacheHttp();
+builder.Services.AddSingleton<DialectMounts>();
 builder.Services.AddAttacheAuth(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<RequestErrorHandler>();
@@ -26,7 +28,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseDialectStatusPages();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Attache.Server.Dialects;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Attache.Server.Errors;
@@ -8,7 +9,7 @@ namespace Attache.Server.Errors;
 /// reason phrase (a body over the limit stays 413), a client that went away gets nothing, and anything else is a 500
 /// that names only the trace id.
 /// </summary>
-internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogger<RequestErrorHandler> logger) : IExceptionHandler
+internal sealed class RequestErrorHandler(IProblemDetailsService problems, DialectMounts dialects, ILogger<RequestErrorHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,9 +19,16 @@ internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogg
             return true;
         }
 
+        var dialect = dialects.For(httpContext.Request.Path);
         if (exception is BadHttpRequestException badRequest)
         {
             httpContext.Response.StatusCode = badRequest.StatusCode;
+            if (dialect is not null)
+            {
+                await dialect.WriteAsync(httpContext, badRequest.StatusCode, exception);
+                return true;
+            }
+
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
@@ -31,6 +39,12 @@ internal sealed class RequestErrorHandler(IProblemDetailsService problems, ILogg
 
         logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}", httpContext.Request.Method, LoggedPath(httpContext.Request), httpContext.TraceIdentifier);
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        if (dialect is not null)
+        {
+            await dialect.WriteAsync(httpContext, StatusCodes.Status500InternalServerError, exception);
+            return true;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
