@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
+        services.AddSingleton<AttributeFileService>();
         services.AddSingleton<ImportService>();
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();

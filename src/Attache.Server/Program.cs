@@ -5,6 +5,7 @@ using Attache.Rendering;
 using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Dialects;
+using Attache.Server.Dialects.Dynacase;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -18,6 +19,7 @@ builder.Services.AddAttacheStorage(builder.Configuration);
 builder.Services.AddAttacheLinksAndAudit(builder.Configuration);
 builder.Services.AddAttacheRendering(builder.Configuration);
 builder.Services.AddAttacheHttp();
+builder.Services.AddAttacheForwardedHeaders(builder.Configuration);
 builder.Services.AddSingleton<DialectMounts>();
 builder.Services.AddAttacheAuth(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -27,6 +29,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 var app = builder.Build();
 
+app.UseAttacheForwardedHeaders();
 app.UseExceptionHandler();
 app.UseDialectStatusPages();
 app.UseAuthentication();
@@ -36,6 +39,7 @@ app.MapHealth();
 app.MapNativeApi();
 app.MapSessions();
 app.MapLinks();
+app.MapDynacase();
 
 app.Run();
 

@@ -25,6 +25,9 @@ public static class AccessControl
             : new Failure.Forbidden($"You may not {permission} document '{document.Id}'.");
     }
 
+    /// <summary>True when the caller holds <c>view</c> on the document, whether or not it is deleted.</summary>
+    public static bool MayView(Caller caller, Document document) => caller.IsAdmin || Holds(caller, document, Permissions.View);
+
     public static Failure NotFound(string documentId) => new Failure.NotFound($"Document '{documentId}' was not found.");
 
     private static bool Holds(Caller caller, Document document, string permission)
