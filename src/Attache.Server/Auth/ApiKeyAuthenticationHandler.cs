@@ -23,21 +23,29 @@ internal sealed class ApiKeyAuthenticationHandler(
             return result;
         }
 
-        if (adminKey.Matches(key))
+        if (await TicketForKeyAsync(adminKey, principals, key, Scheme.Name, Context.RequestAborted) is { } ticket)
         {
-            return AuthenticateResult.Success(new PrincipalClaims.AuthenticationTicketBuilder(
-                PrincipalService.AdminName, true, [PrincipalGroups.Administrators]).Ticket(Scheme.Name));
-        }
-
-        if (await principals.AuthenticateApiKeyAsync(key, Context.RequestAborted) is { } principal)
-        {
-            return AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name));
+            return AuthenticateResult.Success(ticket);
         }
 
         // A chosen key (imported or configured) may have the shape of an access token; what is not a key is left to that scheme.
         return AuthorizationHeader.LooksLikeJwt(key)
             ? AuthenticateResult.NoResult()
             : AuthenticateResult.Fail("Unknown API key, or its principal is disabled.");
+    }
+
+    /// <summary>The ticket of the configured admin key or of the principal holding the key; null when it is neither.</summary>
+    internal static async Task<AuthenticationTicket?> TicketForKeyAsync(
+        AdminKey adminKey, PrincipalService principals, string key, string scheme, CancellationToken cancellationToken)
+    {
+        if (adminKey.Matches(key))
+        {
+            return new PrincipalClaims.AuthenticationTicketBuilder(PrincipalService.AdminName, true, [PrincipalGroups.Administrators]).Ticket(scheme);
+        }
+
+        return await principals.AuthenticateApiKeyAsync(key, cancellationToken) is { } principal
+            ? PrincipalClaims.For(principal).Ticket(scheme)
+            : null;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -26,14 +26,8 @@ internal sealed class DynacaseAuthenticationHandler(
     {
         if (AuthorizationHeader.Credentials(Request, SchemeName, out var result) is { } token)
         {
-            if (adminKey.Matches(token))
-            {
-                return AuthenticateResult.Success(new PrincipalClaims.AuthenticationTicketBuilder(
-                    PrincipalService.AdminName, true, [PrincipalGroups.Administrators]).Ticket(Scheme.Name));
-            }
-
-            return await principals.AuthenticateApiKeyAsync(token, Context.RequestAborted) is { } principal
-                ? AuthenticateResult.Success(PrincipalClaims.For(principal).Ticket(Scheme.Name))
+            return await ApiKeyAuthenticationHandler.TicketForKeyAsync(adminKey, principals, token, Scheme.Name, Context.RequestAborted) is { } ticket
+                ? AuthenticateResult.Success(ticket)
                 : AuthenticateResult.Fail("Unknown token, or its principal is disabled.");
         }
 

@@ -52,7 +52,7 @@ internal static class DynacaseEndpoints
         var opened = await files.OpenAsync(http.Caller(), docid, cancellationToken);
         if (!opened.TryGetValue(out var view, out var failure))
         {
-            return DynacaseErrors.ForDocument(failure, docid);
+            return DynacaseErrors.ForDocument(failure, Shorten(docid));
         }
 
         var held = await files.ListAsync(view, cancellationToken);

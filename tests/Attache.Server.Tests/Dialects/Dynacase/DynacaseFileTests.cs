@@ -101,6 +101,39 @@ public sealed class DynacaseFileTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, message.GetProperty("data").ValueKind);
     }
 
+    [Theory]
+    [InlineData("/dynacase/api/documents/12%2F34/file/fi_file", 404, "CRUD0200")]
+    [InlineData("/dynacase/api/documents/%2E%2E/file/fi_file", 404, "API0004")]
+    [InlineData("/dynacase/api/documents/.hidden/file/fi_file", 404, "CRUD0200")]
+    [InlineData("/dynacase/api/documents/%E6%97%A5%E6%9C%AC/file/fi_file", 404, "CRUD0200")]
+    [InlineData("/dynacase/api/documents/1234/file/%E6%97%A5%E6%9C%AC", 400, "CRUD0605")]
+    [InlineData("/dynacase/api/documents/1234/file/fi%2Ffile", 400, "CRUD0605")]
+    [InlineData("/dynacase/api/documents/1234/file/fi_pages/%2B1%2B", 400, "CRUD0612")]
+    [InlineData("/dynacase/api/documents/1234/file/fi_pages/%201", 400, "CRUD0612")]
+    [InlineData("/dynacase/file/1234/1256/-1/fi_secret/x", 400, "CRUD0605")]
+    [InlineData("/dynacase/file/1234/..%2F1256/-1/fi_file/x", 404, "CRUD0607")]
+    [InlineData("/dynacase/file/nope/1256/-1/fi_file/x", 404, "CRUD0200")]
+    [InlineData("/dynacase/file/1234/1256/0/fi_file/x", 400, "CRUD0611")]
+    public async Task Hostile_segments_answer_their_documented_status_in_the_envelope(string path, int status, string code)
+    {
+        var (actual, body) = await _reader.ReadAsync(path);
+
+        Assert.Equal((HttpStatusCode)status, actual);
+        Assert.StartsWith("{\"success\":false,\"messages\":[{\"type\":\"error\",", body, StringComparison.Ordinal);
+        Assert.Contains($"\"code\":\"{code}\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_very_long_document_id_is_not_found_and_not_echoed_whole()
+    {
+        var id = new string('a', 5000);
+
+        var (status, body) = await _reader.ReadAsync($"/dynacase/api/documents/{id}/file/fi_file");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.True(body.Length < 500, body);
+    }
+
     [Fact]
     public async Task A_segment_that_is_both_an_attribute_and_a_file_id_names_the_attribute()
     {
