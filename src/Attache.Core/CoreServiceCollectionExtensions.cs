@@ -1,6 +1,7 @@
 using Attache.Core.Audit;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
+using Attache.Core.Editing;
 using Attache.Core.Files;
 using Attache.Core.Import;
 using Attache.Core.Principals;
@@ -37,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PrincipalService>();
         services.AddSingleton<LinkService>();
         services.AddSingleton<RenditionService>();
+        services.AddSingleton<EditorSessionService>();
         return services;
     }
 }

@@ -5,8 +5,8 @@ namespace Attache.Rendering;
 
 /// <summary>
 /// Brings text into a legacy charset before layout, as Rev's legal text output does: letters with diacritics become
-/// their basic Latin letter, typographic punctuation its ASCII look-alike. What remains unrepresentable is
-/// omitted in US-ASCII and becomes '?' in ISO-8859-1 and Windows-1252.
+/// their basic Latin letter. ISO-8859-1 and Windows-1252 also take the nearest equivalent of ligatures, typographic
+/// punctuation and symbols, and '?' for the rest; US-ASCII leaves out everything that is not a letter with a diacritic.
 /// </summary>
 internal static class TextFolding
 {
@@ -38,6 +38,9 @@ internal static class TextFolding
         ['°'] = " degrees", ['½'] = "1/2", ['¼'] = "1/4", ['¾'] = "3/4", ['¿'] = "?", ['¡'] = "!",
     };
 
+    // Letters whose diacritic (stroke, bar, dotless) has no decomposition: US-ASCII folds them as it folds accents.
+    private const string StrokedLetters = "ŁłØøĐđÐðĦħŦŧı";
+
     // Windows-1252 bytes 0x80..0x9F; '\0' where the code page has no character.
     private const string Windows1252High =
         "\u20AC\0\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\0\u017D\0"
@@ -59,7 +62,8 @@ internal static class TextFolding
             {
                 folded.Append((char)c);
             }
-            else if (Specials.TryGetValue(c, out var special))
+            else if (Specials.TryGetValue(c, out var special)
+                && (charset != TranscriptCharsets.Ascii || StrokedLetters.Contains((char)c, StringComparison.Ordinal)))
             {
                 folded.Append(special);
             }

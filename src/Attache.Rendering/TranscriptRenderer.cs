@@ -8,7 +8,7 @@ namespace Attache.Rendering;
 public sealed class TranscriptRenderer(FontSet fonts) : IRenderer
 {
     /// <summary>The layout's revision and the fonts PDFs are drawn with: installing a missing font renders PDFs again.</summary>
-    public string Revision { get; } = $"legal-2 fonts {fonts.Fingerprint}";
+    public string Revision { get; } = $"legal-3 fonts {fonts.Fingerprint}";
 
     public async Task<Failure?> RenderAsync(Stream source, RenderRequest request, Stream destination, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Dialects;
 using Attache.Server.Dialects.Dynacase;
+using Attache.Server.Dialects.RevLegal;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -40,6 +41,7 @@ app.MapNativeApi();
 app.MapSessions();
 app.MapLinks();
 app.MapDynacase();
+app.MapRevLegal();
 
 app.Run();
 

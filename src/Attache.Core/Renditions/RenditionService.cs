@@ -45,11 +45,17 @@ public sealed class RenditionService(
     }
 
     /// <summary>
-    /// The current version of a transcript file in <paramref name="format"/> (text in <paramref name="charset"/>, UTF-8 when
-    /// null or unsupported); for a file that is not a transcript, its stored bytes as <see cref="DownloadService"/> plans them.
+    /// The current version of a transcript file in <paramref name="format"/> (text in
+    /// <paramref name="charset"/>, UTF-8 when null or unsupported); for a file that is not a transcript, its stored bytes
+    /// as <see cref="DownloadService"/> plans them.
     /// </summary>
+    public Task<Outcome<DownloadPlan>> ResolveAsync(
+        Caller caller, string fileId, RenditionFormat format, string? charset, CancellationToken cancellationToken) =>
+        ResolveAsync(caller, fileId, format, charset, null, cancellationToken);
+
+    /// <summary>As the overload without a version, but of <paramref name="version"/> when it is not null.</summary>
     public async Task<Outcome<DownloadPlan>> ResolveAsync(
-        Caller caller, string fileId, RenditionFormat format, string? charset, CancellationToken cancellationToken)
+        Caller caller, string fileId, RenditionFormat format, string? charset, int? version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(format);
         var found = await files.FindAsync(caller, fileId, Permissions.View, cancellationToken);
@@ -58,7 +64,7 @@ public sealed class RenditionService(
             return failure;
         }
 
-        var source = await downloads.ResolveAsync(caller, fileId, null, cancellationToken);
+        var source = await downloads.ResolveAsync(caller, fileId, version, cancellationToken);
         if (!source.TryGetValue(out var plan, out _) || !IsTranscript(pair.File, pair.Document))
         {
             return source;

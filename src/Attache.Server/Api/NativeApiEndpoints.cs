@@ -35,6 +35,7 @@ internal static class NativeApiEndpoints
         api.MapImport();
         api.MapPrincipals();
         api.MapLinkIssuing();
+        api.MapEditorSessions();
         api.MapAudit();
 
         api.MapGet("/files/{id}", GetFileAsync);

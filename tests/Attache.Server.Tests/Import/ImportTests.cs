@@ -34,7 +34,7 @@ public sealed class ImportTests : IAsyncLifetime
     {
         var report = await _client.ImportAsync(Samples.Demo, Token);
 
-        Assert.Equal(new AttacheImportReport(6, 0, 0, 6, 0, 0, 0, Samples.ExpectedBytes().Values.Sum(b => (long)b.Length), 4, 0, 0), report);
+        Assert.Equal(new AttacheImportReport(6, 0, 0, 6, 0, 0, 0, Samples.ExpectedBytes().Values.Sum(b => (long)b.Length), 5, 0, 0), report);
         var documents = await GetJsonAsync("/v1/documents?includeDeleted=true");
         Assert.Equal(
             ["1ea29334-6008-41e4-8db5-0c88c14f6ac0", "42", "doc-welcome", "dyn-1001", "rev-transcript-1", "url-doc-1"],
@@ -76,7 +76,7 @@ public sealed class ImportTests : IAsyncLifetime
 
         var again = await _client.ImportAsync(Samples.Demo, Token);
 
-        Assert.Equal(new AttacheImportReport(0, 0, 6, 0, 0, 0, 6, 0, 0, 0, 4), again);
+        Assert.Equal(new AttacheImportReport(0, 0, 6, 0, 0, 0, 6, 0, 0, 0, 5), again);
         Assert.Equal(before, (await GetJsonAsync("/v1/documents/doc-welcome")).GetRawText());
         foreach (var fileId in Samples.ExpectedBytes().Keys)
         {

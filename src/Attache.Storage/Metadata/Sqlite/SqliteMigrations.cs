@@ -155,5 +155,16 @@ internal static class SqliteMigrations
         CREATE INDEX ix_renditions_sha256 ON renditions (sha256);
         CREATE INDEX ix_renditions_document_id ON renditions (document_id);
         """,
+        """
+        CREATE TABLE editor_sessions (
+            id          TEXT NOT NULL PRIMARY KEY,
+            file_id     TEXT NOT NULL,
+            principal   TEXT NOT NULL,
+            opened      TEXT NOT NULL,
+            closed      TEXT NULL
+        );
+
+        CREATE INDEX ix_editor_sessions_file_id ON editor_sessions (file_id, opened);
+        """,
     ];
 }
