@@ -16,6 +16,7 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly S3Blobs? _s3 = S3Blobs.Requested ? new S3Blobs() : null;
 
     public AttacheApp(IDictionary<string, string?>? settings = null, bool kestrel = false)
     {
@@ -26,6 +27,11 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
             ["Attache:DataPath"] = DataPath,
             ["Attache:AdminApiKey"] = AdminKey,
         };
+        foreach (var (key, value) in _s3?.Settings() ?? [])
+        {
+            _settings[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -48,12 +54,23 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
         return app;
     }
 
-    /// <summary>Every file under the blob folder, staging files included.</summary>
+    /// <summary>Every file under the blob folder (or object under the S3 prefix), staging ones included.</summary>
     public IEnumerable<string> BlobFiles()
     {
+        if (_s3 is not null)
+        {
+            return _s3.Keys();
+        }
+
         var root = Path.Combine(DataPath, "blobs");
         return Directory.Exists(root) ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories) : [];
     }
+
+    /// <summary>The uploads being received: staging files, or staging objects and unfinished uploads in S3.</summary>
+    public IEnumerable<string> StagingFiles() =>
+        _s3 is not null
+            ? _s3.Keys().Where(key => key.StartsWith(_s3.Prefix + "staging/", StringComparison.Ordinal))
+            : BlobFiles().Where(path => path.StartsWith(Path.Combine(DataPath, "blobs", ".staging") + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 
     /// <summary>A client that authenticates as the admin.</summary>
     public HttpClient CreateAdminClient()
@@ -79,6 +96,11 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_s3 is not null)
+        {
+            await _s3.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(DataPath, recursive: true);

@@ -159,13 +159,11 @@ public sealed class UploadRaceTests : IAsyncLifetime
 
     private async Task WaitForStagingAsync()
     {
-        var staging = Path.Combine(_app.DataPath, "blobs", ".staging");
-        for (var i = 0; i < 200 && !(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any()); i++)
+        for (var i = 0; i < 200 && !_app.StagingFiles().Any(); i++)
         {
             await Task.Delay(25, NativeApi.Token);
         }
 
-        Assert.True(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any(),
-            "the upload never started staging: " + string.Join(", ", Directory.EnumerateFileSystemEntries(_app.DataPath, "*", SearchOption.AllDirectories)));
+        Assert.True(_app.StagingFiles().Any(), "the upload never started staging: " + string.Join(", ", _app.BlobFiles()));
     }
 }
