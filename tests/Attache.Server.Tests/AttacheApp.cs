@@ -54,6 +54,11 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>What makes another app a second node of this one's installation: the data folder and the blob store.</summary>
+    public Dictionary<string, string?> NodeSettings() =>
+        _settings.Where(setting => setting.Key == "Attache:DataPath" || setting.Key.StartsWith("Attache:Blobs:", StringComparison.Ordinal))
+            .ToDictionary();
+
     /// <summary>Every file under the blob folder (or object under the S3 prefix), staging ones included.</summary>
     public IEnumerable<string> BlobFiles()
     {
@@ -66,11 +71,26 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
         return Directory.Exists(root) ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories) : [];
     }
 
+    /// <summary>How many bytes of an upload must arrive before <see cref="StagingFiles"/> shows it: S3 sends whole parts.</summary>
+    public int BytesBeforeStagingShows => _s3 is null ? 1 : S3Blobs.PartSize + 1;
+
     /// <summary>The uploads being received: staging files, or staging objects and unfinished uploads in S3.</summary>
     public IEnumerable<string> StagingFiles() =>
         _s3 is not null
             ? _s3.Keys().Where(key => key.StartsWith(_s3.Prefix + "staging/", StringComparison.Ordinal))
             : BlobFiles().Where(path => path.StartsWith(Path.Combine(DataPath, "blobs", ".staging") + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
+    /// <summary>Overwrites a stored blob with other bytes, as damage to the store would.</summary>
+    public async Task DamageBlobAsync(string sha256, byte[] bytes)
+    {
+        if (_s3 is not null)
+        {
+            await _s3.ReplaceAsync(sha256, bytes);
+            return;
+        }
+
+        await File.WriteAllBytesAsync(BlobFiles().Single(path => Path.GetFileName(path) == sha256), bytes);
+    }
 
     /// <summary>A client that authenticates as the admin.</summary>
     public HttpClient CreateAdminClient()

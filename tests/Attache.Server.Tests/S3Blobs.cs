@@ -11,6 +11,9 @@ internal sealed class S3Blobs : IAsyncDisposable
     public const string Bucket = "attache-server-tests";
     public const string SwitchVariable = "ATTACHE_TEST_STORAGE";
 
+    /// <summary>The smallest part S3 allows: content up to it is sent as one object once it has all arrived.</summary>
+    public const int PartSize = 5 * 1024 * 1024;
+
     private readonly Amazon.S3.AmazonS3Client _client = S3TestService.CreateClient();
 
     public S3Blobs()
@@ -40,6 +43,7 @@ internal sealed class S3Blobs : IAsyncDisposable
             ["Attache:Blobs:S3:Prefix"] = options.Prefix,
             ["Attache:Blobs:S3:ForcePathStyle"] = "true",
             ["Attache:Blobs:S3:RequestChecksumCalculation"] = options.RequestChecksumCalculation,
+            ["Attache:Blobs:S3:PartSizeBytes"] = PartSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Attache:Blobs:S3:PresignedRedirect"] = presignedRedirect ? "true" : "false",
         };
     }
@@ -56,6 +60,15 @@ internal sealed class S3Blobs : IAsyncDisposable
 #pragma warning disable VSTHRD002
     public IEnumerable<string> Keys() => Task.Run(KeysAsync).GetAwaiter().GetResult();
 #pragma warning restore VSTHRD002
+
+    /// <summary>Puts other bytes under a blob's key, as damage in the service would.</summary>
+    public async Task ReplaceAsync(string sha256, byte[] bytes) =>
+        await _client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = $"{Prefix}blobs/{sha256}",
+            InputStream = new MemoryStream(bytes),
+        });
 
     public async ValueTask DisposeAsync()
     {

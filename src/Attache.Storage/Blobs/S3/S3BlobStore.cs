@@ -324,6 +324,12 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects, IDisposable
 
     private async Task EnsureBucketAsync(CancellationToken cancellationToken)
     {
+        // Asked first, so that credentials allowed to use the bucket but not to create buckets still start.
+        if (await Amazon.S3.Util.AmazonS3Util.DoesS3BucketExistV2Async(_client, _options.Bucket))
+        {
+            return;
+        }
+
         try
         {
             await _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, cancellationToken);
