@@ -15,8 +15,8 @@ secret_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 started=$(date +%s%N)
 elapsed() { echo "$(( ($(date +%s%N) - started) / 1000000 )) ms"; }
 
-if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null; then
-  apt-get install -y -qq radosgw ceph-mon ceph-osd >/dev/null
+if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null || ! command -v curl >/dev/null; then
+  apt-get install -y -qq radosgw ceph-mon ceph-osd curl >/dev/null
   echo "s3: packages installed after $(elapsed)"
 fi
 
