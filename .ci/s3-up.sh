@@ -53,6 +53,9 @@ osd pool default pg num = 8
 osd pool default pgp num = 8
 osd pool default pg autoscale mode = off
 osd crush chooseleaf type = 0
+# The OSD is placed in the CRUSH map below; doing it itself at start can race its first monitor map ('wrong fsid').
+osd crush update on start = false
+osd class update on start = false
 mon max pg per osd = 1000
 mon allow pool size one = true
 mon warn on pool no redundancy = false
