@@ -1,5 +1,6 @@
 using Attache.Core.Ports;
 using Attache.Storage.Blobs;
+using Attache.Storage.Blobs.S3;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,10 @@ internal sealed class StorageInitializer(
         if (blobs is FileSystemBlobStore fileSystem)
         {
             await fileSystem.SweepStagingAsync(cancellationToken);
+        }
+        else if (blobs is S3BlobStore s3)
+        {
+            await s3.InitializeAsync(cancellationToken);
         }
 
         logger.LogInformation("Storage ready: metadata {Metadata}, blobs {Blobs}, data in {DataPath}",

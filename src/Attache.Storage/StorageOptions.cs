@@ -1,3 +1,4 @@
+using Attache.Storage.Blobs.S3;
 using Microsoft.Extensions.Options;
 
 namespace Attache.Storage;
@@ -30,12 +31,16 @@ public sealed class MetadataStorageOptions
 public sealed class BlobStorageOptions
 {
     public string Provider { get; set; } = StorageProviders.FileSystem;
+
+    /// <summary>The <c>Attache:Blobs:S3</c> section, read when <see cref="Provider"/> is <c>S3</c>.</summary>
+    public S3BlobStorageOptions S3 { get; set; } = new();
 }
 
 public static class StorageProviders
 {
     public const string Sqlite = "Sqlite";
     public const string FileSystem = "FileSystem";
+    public const string S3 = "S3";
 
     internal const string MetadataKey = "Attache:Metadata:Provider";
     internal const string BlobsKey = "Attache:Blobs:Provider";
@@ -47,7 +52,7 @@ public static class StorageProviders
 
     internal static string UnsupportedMetadata(string? value) => Unsupported(MetadataKey, value, Sqlite, "Postgres");
 
-    internal static string UnsupportedBlobs(string? value) => Unsupported(BlobsKey, value, FileSystem, "S3");
+    internal static string UnsupportedBlobs(string? value) => $"{BlobsKey} is '{value}'. Allowed values: {FileSystem}, {S3}.";
 }
 
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
@@ -65,7 +70,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add(StorageProviders.UnsupportedMetadata(options.Metadata.Provider));
         }
 
-        if (options.Blobs.Provider != StorageProviders.FileSystem)
+        if (options.Blobs.Provider == StorageProviders.S3)
+        {
+            failures.AddRange(options.Blobs.S3.Validate());
+        }
+        else if (options.Blobs.Provider != StorageProviders.FileSystem)
         {
             failures.Add(StorageProviders.UnsupportedBlobs(options.Blobs.Provider));
         }

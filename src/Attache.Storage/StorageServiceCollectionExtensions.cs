@@ -1,5 +1,6 @@
 using Attache.Core.Ports;
 using Attache.Storage.Blobs;
+using Attache.Storage.Blobs.S3;
 using Attache.Storage.Metadata.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,8 @@ public static class StorageServiceCollectionExtensions
         {
             StorageProviders.FileSystem => new FileSystemBlobStore(
                 options.BlobRoot, services.GetRequiredService<ILogger<FileSystemBlobStore>>()),
+            StorageProviders.S3 => new S3BlobStore(
+                options.Blobs.S3, services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetRequiredService<ILogger<S3BlobStore>>()),
             var other => throw new InvalidOperationException(StorageProviders.UnsupportedBlobs(other)),
         };
     }

@@ -66,7 +66,6 @@ public sealed class StorageRegistrationTests : IDisposable
     [Theory]
     [InlineData("Attache:Metadata:Provider", "Postgres", "not available in this build", "Allowed values: Sqlite")]
     [InlineData("Attache:Metadata:Provider", "Oracle", "'Oracle'", "Allowed values: Sqlite")]
-    [InlineData("Attache:Blobs:Provider", "S3", "not available in this build", "Allowed values: FileSystem")]
     [InlineData("Attache:Blobs:Provider", "Tape", "'Tape'", "Allowed values: FileSystem")]
     public async Task An_unknown_provider_fails_at_start_naming_the_key_and_the_allowed_values(string key, string value, string says, string allowed)
     {
@@ -77,6 +76,24 @@ public sealed class StorageRegistrationTests : IDisposable
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
         Assert.Contains(says, error.Message, StringComparison.Ordinal);
         Assert.Contains(allowed, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "data")));
+    }
+
+    [Fact]
+    public async Task S3_blobs_without_a_valid_bucket_or_part_size_fail_at_start_naming_the_keys()
+    {
+        using var host = Build(
+            ("Attache:DataPath", Path.Combine(_folder.Path, "data")),
+            ("Attache:Blobs:Provider", "S3"),
+            ("Attache:Blobs:S3:Bucket", "Not_A_Bucket"),
+            ("Attache:Blobs:S3:PartSizeBytes", "1048576"),
+            ("Attache:Blobs:S3:AccessKey", "only-the-access-key"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Token));
+
+        Assert.Contains("Attache:Blobs:S3:Bucket", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Attache:Blobs:S3:PartSizeBytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Attache:Blobs:S3:AccessKey and Attache:Blobs:S3:SecretKey", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "data")));
     }
 

@@ -44,6 +44,8 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         public string? Range { get; set; }
 
         public string Result { get; set; } = AuditResults.Ok;
+
+        public bool Redirected { get; set; }
     }
 
     // Recorded once the body is written or abandoned, so that the trail says what the client really received.
@@ -64,7 +66,9 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
             Status = httpContext.Response.StatusCode,
             Bytes = sent.Body?.BytesSent ?? 0,
             Range = sent.Range,
-            Detail = head ? string.Join("; ", new[] { "HEAD", audit.Detail }.OfType<string>()) : audit.Detail,
+            Detail = head || sent.Redirected
+                ? string.Join("; ", new[] { head ? "HEAD" : null, sent.Redirected ? RedirectDetail : null, audit.Detail }.OfType<string>())
+                : audit.Detail,
         });
     }
 
@@ -117,6 +121,22 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
             : (0L, Plan.Length);
 
         var store = services.GetRequiredService<IBlobStore>();
+        var contentType = Options.ContentType ?? Plan.MediaType;
+        if (isGet && store is IBlobRedirects redirects && RedirectIsEquivalent(request.Headers, verdict, ranges, contentType)
+            && await redirects.TryCreateDownloadUrlAsync(Plan.BlobKey, new BlobResponseHeaders(
+                contentType, ContentDispositionHeader.Build(Options.DispositionType, Plan.FileName, Options.FileNameStyle), Options.CacheControl),
+                cancellationToken) is { } url)
+        {
+            response.StatusCode = StatusCodes.Status302Found;
+            response.Headers.Location = url.AbsoluteUri;
+            // The URL expires; neither it nor this answer may be reused from a cache.
+            response.Headers.CacheControl = "no-store";
+            response.ContentLength = 0;
+            sent.Redirected = true;
+            sent.Range = verdict == RangeVerdict.Satisfiable ? RangeList(ranges) : null;
+            return;
+        }
+
         var sender = services.GetRequiredService<IBlobSender>();
         await using var body = await sender.OpenAsync(store, Plan, firstOffset, firstLength, cancellationToken);
         if (body is null)
@@ -130,10 +150,9 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         sent.Body = body;
         if (verdict == RangeVerdict.Satisfiable && !isHead)
         {
-            sent.Range = string.Join(",", ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.First}-{r.Last}")));
+            sent.Range = RangeList(ranges);
         }
 
-        var contentType = Options.ContentType ?? Plan.MediaType;
         WriteValidators(response, etag, lastModified);
         response.Headers.XContentTypeOptions = "nosniff";
         if (IsActiveContent(contentType))
@@ -194,6 +213,27 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
             httpContext.Abort();
         }
     }
+
+    private const string RedirectDetail = "redirected to the blob store";
+
+    /// <summary>
+    /// Whether the blob store, answering a presigned URL, would send what this result would: a plain GET of the whole
+    /// blob or of one range. Not with preconditions (the store has validators of its own), several ranges (the store
+    /// answers those with the whole blob), dialect headers or active content (the store's answer cannot carry them).
+    /// </summary>
+    private bool RedirectIsEquivalent(IHeaderDictionary headers, RangeVerdict verdict, ByteRange[] ranges, string contentType) =>
+        Options.ExtraHeaders is null
+        && !IsActiveContent(contentType)
+        && StringValues.IsNullOrEmpty(headers.IfMatch)
+        && StringValues.IsNullOrEmpty(headers.IfNoneMatch)
+        && StringValues.IsNullOrEmpty(headers.IfModifiedSince)
+        && StringValues.IsNullOrEmpty(headers.IfUnmodifiedSince)
+        && StringValues.IsNullOrEmpty(headers.IfRange)
+        && (StringValues.IsNullOrEmpty(headers.Range)
+            || (verdict == RangeVerdict.Satisfiable && ranges.Length == 1 && headers.Range.Count == 1 && !headers.Range.ToString().Contains(',', StringComparison.Ordinal)));
+
+    private static string RangeList(ByteRange[] ranges) =>
+        string.Join(",", ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.First}-{r.Last}")));
 
     private void LogClientLeft(ILogger logger) =>
         logger.LogDebug("Client went away during the download of file {FileId} version {Version}.", Plan.FileId, Plan.Version);

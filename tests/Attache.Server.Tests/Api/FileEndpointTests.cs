@@ -399,8 +399,7 @@ public sealed class FileEndpointTests : IAsyncLifetime
     public async Task A_blob_damaged_on_disk_is_a_500_before_any_byte_is_sent()
     {
         var file = await _client.UploadAsync("doc", NativeApi.Bytes(4000, 5), "d.bin");
-        var blob = _app.BlobFiles().Single(path => path.EndsWith(file.Str("sha256"), StringComparison.Ordinal));
-        await File.WriteAllBytesAsync(blob, NativeApi.Bytes(10, 5), NativeApi.Token);
+        await _app.DamageBlobAsync(file.Str("sha256"), NativeApi.Bytes(10, 5));
 
         using var download = await _client.GetAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token);
 

@@ -66,13 +66,12 @@ public sealed class KestrelUploadTests : IAsyncLifetime
         var files = await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync();
         Assert.Equal(["file"], files.GetProperty("items").EnumerateArray().Select(f => f.Str("slot")));
 
-        var staging = Path.Combine(_app.DataPath, "blobs", ".staging");
-        while (Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any() && TimeProvider.System.GetUtcNow() < deadline)
+        while (_app.StagingFiles().Any() && TimeProvider.System.GetUtcNow() < deadline)
         {
             await Task.Delay(100, NativeApi.Token);
         }
 
-        Assert.False(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any());
+        Assert.Empty(_app.StagingFiles());
     }
 
     [Fact]

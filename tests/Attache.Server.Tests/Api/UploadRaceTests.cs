@@ -85,22 +85,29 @@ public sealed class UploadRaceTests : IAsyncLifetime
     [Fact]
     public async Task An_upload_that_finishes_after_its_document_was_purged_is_refused_and_leaves_no_bytes()
     {
-        await _client.CreateDocumentAsync(new { id = "race" });
-        var body = NativeApi.Bytes(60_000, 9);
+        // S3 shows an upload only once a whole part has arrived, which this class's limit does not let in.
+        await using var own = _app.BytesBeforeStagingShows > 30_000
+            ? AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:Uploads:MaxBytes"] = "20000000" })
+            : null;
+        var app = own ?? _app;
+        using var ownClient = own?.CreateAdminClient();
+        var client = ownClient ?? _client;
+        await client.CreateDocumentAsync(new { id = "race" });
+        var body = NativeApi.Bytes(Math.Max(60_000, 2 * app.BytesBeforeStagingShows), 9);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port, NativeApi.Token);
-        var head = $"PUT /v1/documents/race/files/file?fileName=late.bin HTTP/1.1\r\nHost: {_client.BaseAddress.Authority}\r\n"
+        await socket.ConnectAsync(IPAddress.Loopback, client.BaseAddress!.Port, NativeApi.Token);
+        var head = $"PUT /v1/documents/race/files/file?fileName=late.bin HTTP/1.1\r\nHost: {client.BaseAddress.Authority}\r\n"
             + $"Authorization: Bearer {AttacheApp.AdminKey}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(head), NativeApi.Token);
-        await socket.SendAsync(body.AsMemory(0, 30_000), NativeApi.Token);
+        await socket.SendAsync(body.AsMemory(0, body.Length / 2), NativeApi.Token);
 
-        await WaitForStagingAsync();
-        using (var purged = await _client.DeleteAsync("/v1/documents/race?purge=true", NativeApi.Token))
+        await WaitForStagingAsync(app);
+        using (var purged = await client.DeleteAsync("/v1/documents/race?purge=true", NativeApi.Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
         }
 
-        await socket.SendAsync(body.AsMemory(30_000), NativeApi.Token);
+        await socket.SendAsync(body.AsMemory(body.Length / 2), NativeApi.Token);
         var answer = new List<byte>();
         var buffer = new byte[4096];
         int read;
@@ -111,9 +118,9 @@ public sealed class UploadRaceTests : IAsyncLifetime
 
         var text = Encoding.UTF8.GetString(answer.ToArray());
         Assert.StartsWith("HTTP/1.1 410", text, StringComparison.Ordinal);
-        var files = await (await _client.GetAsync("/v1/documents/race/files", NativeApi.Token)).JsonAsync();
+        var files = await (await client.GetAsync("/v1/documents/race/files", NativeApi.Token)).JsonAsync();
         Assert.Equal(0, files.GetProperty("items").GetArrayLength());
-        Assert.Empty(_app.BlobFiles());
+        Assert.Empty(app.BlobFiles());
     }
 
     [Fact]
@@ -157,15 +164,13 @@ public sealed class UploadRaceTests : IAsyncLifetime
         return Encoding.ASCII.GetString(answer.ToArray());
     }
 
-    private async Task WaitForStagingAsync()
+    private static async Task WaitForStagingAsync(AttacheApp app)
     {
-        var staging = Path.Combine(_app.DataPath, "blobs", ".staging");
-        for (var i = 0; i < 200 && !(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any()); i++)
+        for (var i = 0; i < 200 && !app.StagingFiles().Any(); i++)
         {
             await Task.Delay(25, NativeApi.Token);
         }
 
-        Assert.True(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any(),
-            "the upload never started staging: " + string.Join(", ", Directory.EnumerateFileSystemEntries(_app.DataPath, "*", SearchOption.AllDirectories)));
+        Assert.True(app.StagingFiles().Any(), "the upload never started staging: " + string.Join(", ", app.BlobFiles()));
     }
 }

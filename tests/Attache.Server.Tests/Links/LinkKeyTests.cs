@@ -33,11 +33,15 @@ public sealed class LinkKeyTests
         return response.StatusCode;
     }
 
-    /// <summary>A second node: the same data folder (so the same database), its own settings.</summary>
+    /// <summary>A second node: the same data folder (so the same database) and blob store, its own settings.</summary>
     private static AttacheApp Node(AttacheApp first, Dictionary<string, string?>? settings = null)
     {
         settings ??= [];
-        settings["Attache:DataPath"] = first.DataPath;
+        foreach (var (key, value) in first.NodeSettings())
+        {
+            settings[key] = value;
+        }
+
         return new AttacheApp(settings);
     }
 
