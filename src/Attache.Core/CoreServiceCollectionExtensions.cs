@@ -6,7 +6,9 @@ using Attache.Core.Import;
 using Attache.Core.Principals;
 using Attache.Core.Links;
 using Attache.Core.Ports;
+using Attache.Core.Messages;
 using Attache.Core.Renditions;
+using Attache.Core.Thumbnails;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,6 +38,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PrincipalService>();
         services.AddSingleton<LinkService>();
         services.AddSingleton<RenditionService>();
+        services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<ThumbnailWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<ThumbnailWorker>());
+        services.AddSingleton<MessageAttachments>();
         return services;
     }
 }

@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPrincipalStore>(provider => new SqlitePrincipalStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IAuditStore>(provider => new SqliteAuditStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IRenditionStore>(provider => new SqliteRenditionStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IJobStore>(provider => new SqliteJobStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(CreateBlobStore);
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -20,7 +20,14 @@ public sealed record UploadRequest(
     string? MediaType,
     Stream Content,
     long? DeclaredLength = null,
-    DeclaredChecksums? Checksums = null);
+    DeclaredChecksums? Checksums = null)
+{
+    /// <summary>
+    /// For an appending upload (no index): the file is recorded before its bytes arrive, so that its state shows the upload
+    /// in progress, then the checksum being verified, and what became of it (failed, mismatch, ready).
+    /// </summary>
+    public bool ReserveFile { get; init; }
+}
 
 public sealed class UploadLimits
 {
@@ -91,7 +98,22 @@ public sealed class FileService(
         }
 
         var target = new UploadTarget(document.Id, request.Slot, index, fileName, request.MediaType, Append: request.Index is null);
-        var existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
+        StoredFile? existing;
+        if (request.ReserveFile && target.Append)
+        {
+            var reserved = await ReserveAsync(target, cancellationToken);
+            if (!reserved.TryGetValue(out existing, out failure))
+            {
+                return failure;
+            }
+
+            target = target with { Index = existing.Index, Append = false };
+        }
+        else
+        {
+            existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
+        }
+
         var content = new ContentReadGuard(request.Content);
         Outcome<StagedBlob> staging;
         try
@@ -114,12 +136,22 @@ public sealed class FileService(
         // Too large: the client was refused before its bytes counted, so the current version stays as it was.
         if (!staging.TryGetValue(out var staged, out failure))
         {
+            if (request.ReserveFile && existing is not null)
+            {
+                await ChangeFileAsync(existing.Id, file => file with { State = UploadState.UploadFromClientToServerFailed, Modified = time.GetUtcNow() });
+            }
+
             AuditUpload(caller, target, existing, AuditResults.Of(failure), null);
             return failure;
         }
 
         await using (staged)
         {
+            if (request.ReserveFile && existing is not null)
+            {
+                await ChangeFileAsync(existing.Id, file => file with { State = UploadState.ChecksumVerificationOnServerSideInProgress, Modified = time.GetUtcNow() });
+            }
+
             if (Mismatch(request.Checksums, staged) is { } mismatch)
             {
                 await RecordMismatchAsync(target);
@@ -217,6 +249,30 @@ public sealed class FileService(
         logger.LogWarning("Could not record the checksum mismatch of {DocumentId}/{Slot}/{Index}: the slot kept changing", target.DocumentId, target.Slot, target.Index);
     }
 
+    /// <summary>Records a new file at the next free index of the target's slot, in state upload-in-progress.</summary>
+    private async Task<Outcome<StoredFile>> ReserveAsync(UploadTarget target, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
+        {
+            var index = await NextFreeIndexAsync(target.DocumentId, target.Slot, cancellationToken);
+            if (!Ids.IsValidIndex(index))
+            {
+                return SlotFull(target.Slot, target.DocumentId);
+            }
+
+            var file = await NewFileAsync(target with { Index = index }, time.GetUtcNow(), cancellationToken) with
+            {
+                State = UploadState.UploadFromClientToServerInProgress,
+            };
+            if (await metadata.SaveFileAsync(file, null, cancellationToken))
+            {
+                return file with { Revision = 1 };
+            }
+        }
+
+        return new Failure.Conflict($"Slot '{target.Slot}' of document '{target.DocumentId}' kept changing; try again.");
+    }
+
     /// <summary>
     /// The file now in the target's slot. An appending upload never lands on a file that another upload put there
     /// meanwhile: it moves on to the next free index instead.
@@ -249,7 +305,7 @@ public sealed class FileService(
     /// Applies <paramref name="change"/> to the stored file and writes it unless someone wrote in between, re-reading
     /// and re-applying until it lands. A change that returns null writes nothing. Null when the file is gone.
     /// </summary>
-    private async Task<StoredFile?> ChangeFileAsync(string fileId, Func<StoredFile, StoredFile?> change)
+    internal async Task<StoredFile?> ChangeFileAsync(string fileId, Func<StoredFile, StoredFile?> change)
     {
         for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
         {

@@ -155,5 +155,19 @@ internal static class SqliteMigrations
         CREATE INDEX ix_renditions_sha256 ON renditions (sha256);
         CREATE INDEX ix_renditions_document_id ON renditions (document_id);
         """,
+        """
+        CREATE TABLE jobs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind        TEXT NOT NULL,
+            subject     TEXT NOT NULL,
+            attempts    INTEGER NOT NULL,
+            lease_owner TEXT NULL,
+            due         TEXT NOT NULL,
+            created     TEXT NOT NULL,
+            CONSTRAINT uq_jobs_subject UNIQUE (kind, subject)
+        );
+
+        CREATE INDEX ix_jobs_due ON jobs (kind, due, id);
+        """,
     ];
 }
