@@ -9,7 +9,8 @@ namespace Attache.Core.Thumbnails;
 /// (jobs left by a restart), whenever this node queues one, and every <see cref="PollInterval"/> (jobs queued by other
 /// nodes, leases of dead nodes). A job that throws is retried later, up to <see cref="MaxAttempts"/> times.
 /// </summary>
-public sealed class ThumbnailWorker(IJobStore jobs, ThumbnailService thumbnails, TimeProvider time, ILogger<ThumbnailWorker> logger)
+public sealed class ThumbnailWorker(
+    IJobStore jobs, ThumbnailService thumbnails, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ThumbnailWorker> logger)
     : BackgroundService
 {
     public const int MaxAttempts = 3;
@@ -22,6 +23,13 @@ public sealed class ThumbnailWorker(IJobStore jobs, ThumbnailService thumbnails,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The stores are ready (migrated) once every hosted service has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             bool worked;
