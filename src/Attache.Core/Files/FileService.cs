@@ -107,7 +107,7 @@ public sealed class FileService(
                 return failure;
             }
 
-            target = target with { Index = existing.Index, Append = false };
+            target = target with { Index = existing.Index, Append = false, Reserved = true };
         }
         else
         {
@@ -181,7 +181,11 @@ public sealed class FileService(
         });
 
     /// <summary>Where an upload goes; an appending upload takes the next free index even if another upload took its first pick.</summary>
-    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType, bool Append);
+    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType, bool Append)
+    {
+        /// <summary>The file was recorded for this upload before its bytes arrived.</summary>
+        public bool Reserved { get; init; }
+    }
 
     /// <summary>
     /// Adds the committed bytes as the next version of the file in the slot (creating the file when the slot is empty),
@@ -203,6 +207,12 @@ public sealed class FileService(
             if (!Ids.IsValidIndex(target.Index))
             {
                 return SlotFull(target.Slot, target.DocumentId);
+            }
+
+            // A file recorded for this upload and removed while its bytes arrived stays removed.
+            if (target.Reserved && current is null or { IsRemoved: true })
+            {
+                return new Failure.Gone($"File in slot '{target.Slot}' index {target.Index} of document '{target.DocumentId}' was removed during its upload.");
             }
 
             var file = current ?? await NewFileAsync(target, now, cancellationToken);

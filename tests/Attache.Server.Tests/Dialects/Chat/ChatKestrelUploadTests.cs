@@ -68,4 +68,38 @@ public sealed class ChatKestrelUploadTests : IAsyncLifetime
         var leftovers = await PollAsync(() => Task.FromResult(Directory.Exists(staging) && Directory.EnumerateFiles(staging).Any()), any => !any);
         Assert.False(leftovers);
     }
+
+    [Fact]
+    public async Task An_attachment_deleted_while_its_bytes_arrive_stays_deleted()
+    {
+        var body = FormData(new Part("late.bin", "application/octet-stream", NativeApi.Bytes(2 * 1024 * 1024, seed: 5)));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _author.BaseAddress!.Port, Token);
+        var head = $"POST /chat/api/v1/messages/43/attachments HTTP/1.1\r\nHost: {_author.BaseAddress.Authority}\r\nCookie: {_cookie}\r\n"
+            + $"Content-Type: multipart/form-data; boundary={Boundary}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head), Token);
+        await socket.SendAsync(body.AsMemory(0, body.Length / 2), Token);
+        var listed = await PollAsync(() => _author.ListAsync(43), items => items.Length == 1);
+        var id = listed.Single().GetProperty("attachmentId").GetInt64();
+
+        using (var deleted = await _author.DeleteAsync($"/chat/api/v1/attachments/{id}", Token))
+        {
+            Assert.Equal(Ok, await deleted.Content.ReadAsStringAsync(Token));
+        }
+
+        await socket.SendAsync(body.AsMemory(body.Length / 2), Token);
+        var answer = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, Token)) > 0)
+        {
+            await answer.WriteAsync(buffer.AsMemory(0, read), Token);
+        }
+
+        Assert.StartsWith("HTTP/1.1 404", Encoding.ASCII.GetString(answer.ToArray()), StringComparison.Ordinal);
+        Assert.Contains(AttachmentNotFound, Encoding.UTF8.GetString(answer.ToArray()), StringComparison.Ordinal);
+        Assert.Empty(await _author.ListAsync(43));
+        using var metadata = await _author.GetAsync($"/chat/api/v1/attachments/{id}", Token);
+        await metadata.AssertErrorAsync(HttpStatusCode.NotFound, AttachmentNotFound);
+    }
 }
