@@ -7,7 +7,9 @@ using Attache.Core.Import;
 using Attache.Core.Principals;
 using Attache.Core.Links;
 using Attache.Core.Ports;
+using Attache.Core.Messages;
 using Attache.Core.Renditions;
+using Attache.Core.Thumbnails;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -39,6 +41,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LinkService>();
         services.AddSingleton<RenditionService>();
         services.AddSingleton<EditorSessionService>();
+        services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<ThumbnailWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<ThumbnailWorker>());
+        services.AddSingleton<MessageAttachments>();
         return services;
     }
 }

@@ -30,6 +30,8 @@ public static class RenderingServiceCollectionExtensions
         services.AddSingleton(provider => new FontSet(provider.GetRequiredService<IOptions<RenderingOptions>>().Value.Fonts));
         services.AddSingleton<IRenderer, TranscriptRenderer>();
         services.AddHostedService<FontCheck>();
+        services.AddOptions<ThumbnailOptions>().Bind(configuration.GetSection(ThumbnailOptions.SectionName));
+        services.AddSingleton<IThumbnailer>(provider => new Thumbnailer(provider.GetRequiredService<IOptions<ThumbnailOptions>>().Value));
         return services;
     }
 }

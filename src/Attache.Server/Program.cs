@@ -7,6 +7,7 @@ using Attache.Server.Auth;
 using Attache.Server.Dialects;
 using Attache.Server.Dialects.Dynacase;
 using Attache.Server.Dialects.RevLegal;
+using Attache.Server.Dialects.Chat;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -42,6 +43,7 @@ app.MapSessions();
 app.MapLinks();
 app.MapDynacase();
 app.MapRevLegal();
+app.MapChat();
 
 app.Run();
 

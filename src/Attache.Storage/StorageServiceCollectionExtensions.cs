@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAuditStore>(provider => new SqliteAuditStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IRenditionStore>(provider => new SqliteRenditionStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IEditorSessionStore>(provider => new SqliteEditorSessionStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IJobStore>(provider => new SqliteJobStore(provider.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(CreateBlobStore);
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -20,7 +20,14 @@ public sealed record UploadRequest(
     string? MediaType,
     Stream Content,
     long? DeclaredLength = null,
-    DeclaredChecksums? Checksums = null);
+    DeclaredChecksums? Checksums = null)
+{
+    /// <summary>
+    /// For an appending upload (no index): the file is recorded before its bytes arrive, so that its state shows the upload
+    /// in progress, then the checksum being verified, and what became of it (failed, mismatch, ready).
+    /// </summary>
+    public bool ReserveFile { get; init; }
+}
 
 public sealed class UploadLimits
 {
@@ -91,7 +98,22 @@ public sealed class FileService(
         }
 
         var target = new UploadTarget(document.Id, request.Slot, index, fileName, request.MediaType, Append: request.Index is null);
-        var existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
+        StoredFile? existing;
+        if (request.ReserveFile && target.Append)
+        {
+            var reserved = await ReserveAsync(target, cancellationToken);
+            if (!reserved.TryGetValue(out existing, out failure))
+            {
+                return failure;
+            }
+
+            target = target with { Index = existing.Index, Append = false, Reserved = true };
+        }
+        else
+        {
+            existing = await metadata.FindFileInSlotAsync(document.Id, request.Slot, index, cancellationToken);
+        }
+
         var content = new ContentReadGuard(request.Content);
         Outcome<StagedBlob> staging;
         try
@@ -114,12 +136,22 @@ public sealed class FileService(
         // Too large: the client was refused before its bytes counted, so the current version stays as it was.
         if (!staging.TryGetValue(out var staged, out failure))
         {
+            if (request.ReserveFile && existing is not null)
+            {
+                await ChangeFileAsync(existing.Id, file => file with { State = UploadState.UploadFromClientToServerFailed, Modified = time.GetUtcNow() });
+            }
+
             AuditUpload(caller, target, existing, AuditResults.Of(failure), null);
             return failure;
         }
 
         await using (staged)
         {
+            if (request.ReserveFile && existing is not null)
+            {
+                await ChangeFileAsync(existing.Id, file => file with { State = UploadState.ChecksumVerificationOnServerSideInProgress, Modified = time.GetUtcNow() });
+            }
+
             if (Mismatch(request.Checksums, staged) is { } mismatch)
             {
                 await RecordMismatchAsync(target);
@@ -149,7 +181,11 @@ public sealed class FileService(
         });
 
     /// <summary>Where an upload goes; an appending upload takes the next free index even if another upload took its first pick.</summary>
-    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType, bool Append);
+    private sealed record UploadTarget(string DocumentId, string Slot, int Index, string? FileName, string? MediaType, bool Append)
+    {
+        /// <summary>The file was recorded for this upload before its bytes arrived.</summary>
+        public bool Reserved { get; init; }
+    }
 
     /// <summary>
     /// Adds the committed bytes as the next version of the file in the slot (creating the file when the slot is empty),
@@ -171,6 +207,12 @@ public sealed class FileService(
             if (!Ids.IsValidIndex(target.Index))
             {
                 return SlotFull(target.Slot, target.DocumentId);
+            }
+
+            // A file recorded for this upload and removed while its bytes arrived stays removed.
+            if (target.Reserved && current is null or { IsRemoved: true })
+            {
+                return new Failure.Gone($"File in slot '{target.Slot}' index {target.Index} of document '{target.DocumentId}' was removed during its upload.");
             }
 
             var file = current ?? await NewFileAsync(target, now, cancellationToken);
@@ -217,6 +259,30 @@ public sealed class FileService(
         logger.LogWarning("Could not record the checksum mismatch of {DocumentId}/{Slot}/{Index}: the slot kept changing", target.DocumentId, target.Slot, target.Index);
     }
 
+    /// <summary>Records a new file at the next free index of the target's slot, in state upload-in-progress.</summary>
+    private async Task<Outcome<StoredFile>> ReserveAsync(UploadTarget target, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
+        {
+            var index = await NextFreeIndexAsync(target.DocumentId, target.Slot, cancellationToken);
+            if (!Ids.IsValidIndex(index))
+            {
+                return SlotFull(target.Slot, target.DocumentId);
+            }
+
+            var file = await NewFileAsync(target with { Index = index }, time.GetUtcNow(), cancellationToken) with
+            {
+                State = UploadState.UploadFromClientToServerInProgress,
+            };
+            if (await metadata.SaveFileAsync(file, null, cancellationToken))
+            {
+                return file with { Revision = 1 };
+            }
+        }
+
+        return new Failure.Conflict($"Slot '{target.Slot}' of document '{target.DocumentId}' kept changing; try again.");
+    }
+
     /// <summary>
     /// The file now in the target's slot. An appending upload never lands on a file that another upload put there
     /// meanwhile: it moves on to the next free index instead.
@@ -249,7 +315,7 @@ public sealed class FileService(
     /// Applies <paramref name="change"/> to the stored file and writes it unless someone wrote in between, re-reading
     /// and re-applying until it lands. A change that returns null writes nothing. Null when the file is gone.
     /// </summary>
-    private async Task<StoredFile?> ChangeFileAsync(string fileId, Func<StoredFile, StoredFile?> change)
+    internal async Task<StoredFile?> ChangeFileAsync(string fileId, Func<StoredFile, StoredFile?> change)
     {
         for (var attempt = 0; attempt < DocumentService.MaxWriteAttempts; attempt++)
         {

@@ -47,6 +47,6 @@ public static class AccessControl
             }
         }
 
-        return false;
+        return Rooms.MemberGroup(document) is { } room && caller.Groups.Contains(room) && Rooms.MemberPermissions.Contains(permission);
     }
 }

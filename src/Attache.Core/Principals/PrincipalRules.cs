@@ -69,6 +69,12 @@ public static class PrincipalRules
             ? new Failure.Invalid("email must look like an e-mail address.", "email")
             : null;
 
+    /// <summary>A group name is a name that may also hold colons after its first character, as rooms' <c>room:6</c> do.</summary>
+    public static bool IsValidGroupName(string? name) =>
+        !string.IsNullOrEmpty(name) && name[0] != ':' && IsValidName(name.Replace(':', '.'));
+
     public static Failure.Invalid? CheckGroups(IReadOnlyList<string> groups) =>
-        groups.Any(g => !IsValidName(g)) ? new Failure.Invalid("Each group " + NameRuleTail, "groups") : null;
+        groups.Any(g => !IsValidGroupName(g))
+            ? new Failure.Invalid("Each group must be 1–128 letters, digits or . _ - @ + :, not starting with a dot or a colon.", "groups")
+            : null;
 }

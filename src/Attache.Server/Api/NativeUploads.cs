@@ -59,63 +59,11 @@ internal static class NativeUploads
         }
 
         var reader = new MultipartReader(boundaryValue, new ClientBodyStream(request.Body));
-        var stored = new List<FileModel>();
-        while (true)
-        {
-            MultipartSection? section;
-            try
-            {
-                section = await reader.NextSectionAsync(cancellationToken);
-            }
-            catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                return Unreadable(exception);
-            }
-
-            if (section is null)
-            {
-                break;
-            }
-
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
-            {
-                continue;
-            }
-
-            var formName = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-            var fileName = UploadHeaders.FileNameOf(disposition);
-            var described = Describe(new HeaderDictionary(section.Headers), section.ContentType, fileName);
-            if (!described.TryGetValue(out var description, out failure))
-            {
-                return failure.ToProblem();
-            }
-
-            var slot = string.IsNullOrEmpty(formName) ? FileService.DefaultSlot : formName;
-            var upload = new UploadRequest(id, slot, null, fileName, description.MediaType, new ClientBodyStream(section.Body), null, description.Checksums);
-            Outcome<StoredFile> outcome;
-            try
-            {
-                outcome = await files.UploadAsync(http.Caller(), upload, cancellationToken);
-            }
-            catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                return Unreadable(exception);
-            }
-
-            if (!outcome.TryGetValue(out var file, out failure))
-            {
-                return failure.ToProblem();
-            }
-
-            stored.Add(FileModel.From(file));
-        }
-
-        if (stored.Count == 0)
-        {
-            return new Failure.Invalid("The multipart body holds no file part (a part with a filename).", "body").ToProblem();
-        }
-
-        return TypedResults.Created($"{NativeApiEndpoints.PathBase}/documents/{Uri.EscapeDataString(id)}/files", new FileListModel(stored));
+        var target = new MultipartTarget(id, formName => string.IsNullOrEmpty(formName) ? FileService.DefaultSlot : formName);
+        var stored = await MultipartFiles.StoreAsync(reader, http.Caller(), files, target, cancellationToken);
+        return stored.TryGetValue(out var list, out failure)
+            ? TypedResults.Created($"{NativeApiEndpoints.PathBase}/documents/{Uri.EscapeDataString(id)}/files", new FileListModel(list.Select(FileModel.From).ToList()))
+            : failure.ToProblem();
     }
 
     private static Created<FileModel> Created(StoredFile file) =>

@@ -165,6 +165,18 @@ internal static class SqliteMigrations
         );
 
         CREATE INDEX ix_editor_sessions_file_id ON editor_sessions (file_id, opened);
+        CREATE TABLE jobs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind        TEXT NOT NULL,
+            subject     TEXT NOT NULL,
+            attempts    INTEGER NOT NULL,
+            lease_owner TEXT NULL,
+            due         TEXT NOT NULL,
+            created     TEXT NOT NULL,
+            CONSTRAINT uq_jobs_subject UNIQUE (kind, subject)
+        );
+
+        CREATE INDEX ix_jobs_due ON jobs (kind, due, id);
         """,
     ];
 }
