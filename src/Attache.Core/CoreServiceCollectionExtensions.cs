@@ -29,11 +29,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
+        services.AddSingleton<PrimaryFiles>();
         services.AddSingleton<ImportService>();
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<GuessThrottle>();
         services.AddSingleton<PrincipalService>();
+        services.AddSingleton<ClientUsers>();
         services.AddSingleton<LinkService>();
         services.AddSingleton<RenditionService>();
         return services;
