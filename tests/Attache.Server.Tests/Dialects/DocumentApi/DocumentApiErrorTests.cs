@@ -126,8 +126,25 @@ public sealed class DocumentApiErrorTests(DocumentApiWorld world) : IClassFixtur
 
     public static TheoryData<string> HiddenIds => new()
     {
-        "no-such-doc", "other-doc", "deleted-doc", "a%2Fb", "..", "%2E%2E", "doc%00x", "R%C3%A9sum%C3%A9", new string('x', 129), new string('d', 5000),
+        "no-such-doc", "other-doc", "deleted-doc", "a%2Fb", "a%5Cb", "R%C3%A9sum%C3%A9", "%E2%80%AEfdp.exe", new string('x', 129), new string('d', 5000),
     };
+
+    /// <summary>Ids an HTTP client never puts in a path as they are (dot segments are resolved, NUL refused), sent in bodies only.</summary>
+    public static TheoryData<string> BodyOnlyIds => new() { "..", "../doc-abc-123-def-456", "doc\0x", "doc-abc-123-def-456\n", "DOC-ABC-123-DEF-456" };
+
+    [Theory]
+    [MemberData(nameof(BodyOnlyIds))]
+    public async Task Hostile_ids_in_a_body_are_437(string id)
+    {
+        var token = await world.TokenAsync();
+
+        var body = JsonSerializer.Serialize(new { document_id = id });
+        using var presign = await world.PostAsync("/docapi/download", body, token);
+        using var details = await world.PostAsync("/docapi/get-document-details", body, token);
+
+        await presign.AssertErrorAsync(437, "Document not found");
+        await details.AssertErrorAsync(437, "Document not found");
+    }
 
     [Theory]
     [MemberData(nameof(HiddenIds))]

@@ -92,7 +92,7 @@ public sealed class DocumentApiPresignedTests : IAsyncLifetime
         using var admin = _world.App.CreateAdminClient();
         using (var deleted = await admin.DeleteAsync($"/v1/documents/{DocumentApiWorld.SeedDocument}", Token))
         {
-            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
         using var response = await _world.GetAsync(url);

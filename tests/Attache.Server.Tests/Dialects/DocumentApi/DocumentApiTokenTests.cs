@@ -96,7 +96,7 @@ public sealed class DocumentApiTokenTests(DocumentApiWorld world) : IClassFixtur
         for (var i = 0; i < 21; i++)
         {
             last?.Dispose();
-            last = await world.PostAsync("/docapi/generate-client-auth-token", Body(clientId: "other-client-id", secret: "guess-" + i));
+            last = await world.PostAsync("/docapi/generate-client-auth-token", Body(clientId: "guessed-client-id", secret: "guess-" + i));
         }
 
         using var throttled = last!;
