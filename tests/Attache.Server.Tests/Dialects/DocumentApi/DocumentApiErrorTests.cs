@@ -218,6 +218,7 @@ public sealed class DocumentApiErrorTests(DocumentApiWorld world) : IClassFixtur
     [InlineData("""{"document_id":"doc-abc-123-def-456",}""")]
     [InlineData("""{"document_id":"a","document_id":"doc-abc-123-def-456"}""")]
     [InlineData("not json")]
+    [InlineData("[[[[[[[[[[[[[[[[[[[[\"too deep\"]]]]]]]]]]]]]]]]]]]]")]
     public async Task A_malformed_json_body_is_400(string body)
     {
         var token = await world.TokenAsync();
