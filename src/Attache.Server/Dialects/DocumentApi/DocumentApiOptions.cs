@@ -34,10 +34,17 @@ internal sealed class DocumentApiOptions
                 $"{SectionName}:TokenAudience must be set and differ from Attache:Tokens:Audience ('{nativeTokens.Audience}').");
         }
 
-        if (options.DownloadUrlLifetime < TimeSpan.FromSeconds(1) || options.DownloadUrlLifetime > links.MaxTtl)
+        // The product's hour gives way to a shorter Attache:Links:MaxTtl; a lifetime set on purpose beyond it is an error.
+        var explicitLifetime = configuration.GetSection(SectionName)[nameof(DownloadUrlLifetime)] is not null;
+        if (options.DownloadUrlLifetime < TimeSpan.FromSeconds(1) || (explicitLifetime && options.DownloadUrlLifetime > links.MaxTtl))
         {
             throw new InvalidOperationException(
                 $"{SectionName}:DownloadUrlLifetime must be from one second to Attache:Links:MaxTtl ({links.MaxTtl}); it is {options.DownloadUrlLifetime}.");
+        }
+
+        if (options.DownloadUrlLifetime > links.MaxTtl)
+        {
+            options.DownloadUrlLifetime = links.MaxTtl;
         }
 
         return options;

@@ -30,6 +30,30 @@ public sealed class DocumentApiPresignedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_shorter_link_limit_shortens_the_presigned_url_and_a_longer_url_lifetime_set_on_purpose_stops_the_start()
+    {
+        await using var shorter = new DocumentApiWorld(new Dictionary<string, string?>
+        {
+            ["Attache:Links:DefaultTtl"] = "00:05:00",
+            ["Attache:Links:MaxTtl"] = "00:10:00",
+        });
+        await shorter.InitializeAsync();
+        var url = await shorter.PresignAsync(await shorter.TokenAsync());
+        shorter.App.Clock.Advance(TimeSpan.FromMinutes(10));
+        using var expired = await shorter.GetAsync(url);
+        await expired.AssertErrorAsync(403, "UNAUTHORIZED");
+
+        await using var wrong = new AttacheApp(new Dictionary<string, string?>
+        {
+            ["Attache:Links:DefaultTtl"] = "00:05:00",
+            ["Attache:Links:MaxTtl"] = "00:10:00",
+            ["Attache:Dialects:DocumentApi:DownloadUrlLifetime"] = "01:00:00",
+        });
+        var error = Assert.Throws<InvalidOperationException>(() => wrong.CreateClient());
+        Assert.Contains("Attache:Dialects:DocumentApi:DownloadUrlLifetime", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_presigned_url_with_any_one_character_of_its_signature_changed_is_403()
     {
         var url = await _world.PresignAsync(await _world.TokenAsync());

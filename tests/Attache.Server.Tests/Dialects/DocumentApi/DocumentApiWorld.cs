@@ -61,7 +61,14 @@ public sealed class DocumentApiWorld : IAsyncLifetime
         }
         """;
 
-    public AttacheApp App { get; } = new();
+    public DocumentApiWorld()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    internal DocumentApiWorld(IDictionary<string, string?> settings) => App = new AttacheApp(settings);
+
+    public AttacheApp App { get; }
 
     /// <summary>The id of the document holding one file of the type matrix.</summary>
     public static string TypeDocument(string fileName) => "type-" + fileName.Replace('.', '-');
