@@ -33,11 +33,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<AttributeFileService>();
+        services.AddSingleton<PrimaryFiles>();
         services.AddSingleton<ImportService>();
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<GuessThrottle>();
         services.AddSingleton<PrincipalService>();
+        services.AddSingleton<ClientUsers>();
         services.AddSingleton<LinkService>();
         services.AddSingleton<RenditionService>();
         services.AddSingleton<EditorSessionService>();

@@ -8,6 +8,7 @@ using Attache.Server.Dialects;
 using Attache.Server.Dialects.Dynacase;
 using Attache.Server.Dialects.RevLegal;
 using Attache.Server.Dialects.Chat;
+using Attache.Server.Dialects.DocumentApi;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -44,6 +45,7 @@ app.MapLinks();
 app.MapDynacase();
 app.MapRevLegal();
 app.MapChat();
+app.MapDocumentApi();
 
 app.Run();
 
