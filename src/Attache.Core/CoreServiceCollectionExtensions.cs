@@ -1,4 +1,5 @@
 using Attache.Core.Audit;
+using Attache.Core.Dictations;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
@@ -29,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();
         services.AddSingleton<DownloadService>();
+        services.AddSingleton<DictationService>();
         services.AddSingleton<ImportService>();
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();

@@ -5,6 +5,7 @@ using Attache.Rendering;
 using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Dialects;
+using Attache.Server.Dialects.SpeechExec;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -36,6 +37,7 @@ app.MapHealth();
 app.MapNativeApi();
 app.MapSessions();
 app.MapLinks();
+app.MapSpeechExec();
 
 app.Run();
 
