@@ -80,7 +80,9 @@ internal sealed class SpeechExecError(int status, string failureCode) : IResult
             return;
         }
 
+        // The exception handler clears the response, headers included, before an error is written.
         http.Response.StatusCode = status;
+        http.Response.Headers[Cri.Header] = cri;
         await http.Response.WriteAsJsonAsync(new SpeechExecErrorBody(cri, failureCode), SpeechExecJson.Wire.SpeechExecErrorBody, cancellationToken: http.RequestAborted);
     }
 }
