@@ -1,4 +1,5 @@
 using Attache.Core.Audit;
+using Attache.Core.Dictations;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Editing;
@@ -34,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DownloadService>();
         services.AddSingleton<AttributeFileService>();
         services.AddSingleton<PrimaryFiles>();
+        services.AddSingleton<DictationService>();
         services.AddSingleton<ImportService>();
         services.TryAddSingleton<SessionSettings>();
         services.AddSingleton<Credentials>();

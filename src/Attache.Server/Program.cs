@@ -9,6 +9,7 @@ using Attache.Server.Dialects.Dynacase;
 using Attache.Server.Dialects.RevLegal;
 using Attache.Server.Dialects.Chat;
 using Attache.Server.Dialects.DocumentApi;
+using Attache.Server.Dialects.SpeechExec;
 using Attache.Server.Errors;
 using Attache.Server.Http;
 using Attache.Server.Links;
@@ -46,6 +47,7 @@ app.MapDynacase();
 app.MapRevLegal();
 app.MapChat();
 app.MapDocumentApi();
+app.MapSpeechExec();
 
 app.Run();
 
