@@ -243,6 +243,7 @@ public sealed class S3BlobStoreTests : BlobStoreContract, IAsyncLifetime
 
     private S3BlobStore CreateStore(Action<S3BlobStorageOptions> configure, long singleCopyLimit = S3BlobStore.MaxSingleCopyBytes)
     {
+        Assert.SkipUnless(S3TestService.IsConfigured, S3TestService.SkipReason);
         var options = S3TestService.Options(Bucket, _prefix);
         configure(options);
         var store = new S3BlobStore(options, TimeProvider.System, NullLogger<S3BlobStore>.Instance) { SingleCopyLimit = singleCopyLimit };
