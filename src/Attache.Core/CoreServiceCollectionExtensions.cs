@@ -1,4 +1,5 @@
 using Attache.Core.Audit;
+using Attache.Core.Cluster;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
@@ -25,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<AuditWriter>());
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AuditService>();
+        services.TryAddSingleton<IClusterLocks, ProcessLocks>();
         services.AddSingleton<BlobJanitor>();
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();

@@ -35,6 +35,7 @@ public sealed class BlobStorageOptions
 public static class StorageProviders
 {
     public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
     public const string FileSystem = "FileSystem";
 
     internal const string MetadataKey = "Attache:Metadata:Provider";
@@ -45,7 +46,7 @@ public static class StorageProviders
             ? $"{key} is '{value}', which is not available in this build of Attache. Allowed values: {allowed}."
             : $"{key} is '{value}'. Allowed values: {allowed}.";
 
-    internal static string UnsupportedMetadata(string? value) => Unsupported(MetadataKey, value, Sqlite, "Postgres");
+    internal static string UnsupportedMetadata(string? value) => $"{MetadataKey} is '{value}'. Allowed values: {Sqlite}, {Postgres}.";
 
     internal static string UnsupportedBlobs(string? value) => Unsupported(BlobsKey, value, FileSystem, "S3");
 }
@@ -60,9 +61,14 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add("Attache:DataPath must name a folder.");
         }
 
-        if (options.Metadata.Provider != StorageProviders.Sqlite)
+        if (options.Metadata.Provider is not (StorageProviders.Sqlite or StorageProviders.Postgres))
         {
             failures.Add(StorageProviders.UnsupportedMetadata(options.Metadata.Provider));
+        }
+        else if (options.Metadata.Provider == StorageProviders.Postgres && string.IsNullOrWhiteSpace(options.Metadata.ConnectionString))
+        {
+            failures.Add("Attache:Metadata:ConnectionString must name the PostgreSQL database when Attache:Metadata:Provider is Postgres "
+                + "(e.g. Host=db;Database=attache;Username=attache;Password=…).");
         }
 
         if (options.Blobs.Provider != StorageProviders.FileSystem)
