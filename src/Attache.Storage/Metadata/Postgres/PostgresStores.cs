@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ internal static class PostgresStores
 {
     public static void Register(IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new PostgresDatabase(
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.Metadata.ConnectionString!,
             provider.GetRequiredService<ILogger<PostgresDatabase>>()));
