@@ -8,24 +8,26 @@ using Microsoft.Extensions.Time.Testing;
 namespace Attache.Server.Tests;
 
 /// <summary>
-/// The real server in process, on a fresh data folder (SQLite file + blob folder) of its own, with a known admin key
-/// and a fake clock. <see cref="AttacheApp.Kestrel"/> serves on a loopback port instead of the in-memory test server.
+/// The real server in process, on a fresh <see cref="TestStore"/> of its own (a data folder with the SQLite file and
+/// blobs, or in the scale-out configuration a PostgreSQL database too) unless given one to share, with a known admin
+/// key and a fake clock. <see cref="AttacheApp.Kestrel"/> serves on a loopback port instead of the in-memory test server.
 /// </summary>
 public sealed class AttacheApp : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly TestStore? _ownStore;
 
-    public AttacheApp(IDictionary<string, string?>? settings = null, bool kestrel = false)
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="kestrel">Serve on a loopback port.</param>
+    /// <param name="store">A store another app (a first node) uses too; by default the app has one of its own.</param>
+    public AttacheApp(IDictionary<string, string?>? settings = null, bool kestrel = false, TestStore? store = null)
     {
-        DataPath = Path.Combine(Path.GetTempPath(), "attache-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(DataPath);
-        _settings = new Dictionary<string, string?>
-        {
-            ["Attache:DataPath"] = DataPath,
-            ["Attache:AdminApiKey"] = AdminKey,
-        };
+        _ownStore = store is null ? new TestStore() : null;
+        Store = store ?? _ownStore!;
+        DataPath = Store.DataPath;
+        _settings = new Dictionary<string, string?>(Store.Settings) { ["Attache:AdminApiKey"] = AdminKey };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -39,11 +41,14 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
 
     public string DataPath { get; }
 
+    /// <summary>Where this app keeps its data; give it to a second app to make a second node.</summary>
+    public TestStore Store { get; }
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
-    public static AttacheApp Kestrel(IDictionary<string, string?>? settings = null)
+    public static AttacheApp Kestrel(IDictionary<string, string?>? settings = null, TestStore? store = null)
     {
-        var app = new AttacheApp(settings, kestrel: true);
+        var app = new AttacheApp(settings, kestrel: true, store);
         app.StartServer();
         return app;
     }
@@ -79,12 +84,9 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        try
+        if (_ownStore is not null)
         {
-            Directory.Delete(DataPath, recursive: true);
-        }
-        catch (IOException)
-        {
+            await _ownStore.DisposeAsync();
         }
     }
 }
