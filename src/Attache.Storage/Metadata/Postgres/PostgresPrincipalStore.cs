@@ -220,6 +220,12 @@ public sealed class PostgresPrincipalStore(PostgresDatabase database) : IPrincip
 
     private async Task<Principal?> FindOneAsync(string sql, string value, CancellationToken cancellationToken)
     {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            // PostgreSQL text cannot hold NUL, so no stored principal has it; asking would be an error, not an answer.
+            return null;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, sql);
         AddText(command, "value", value);
