@@ -1,5 +1,6 @@
 using Attache.Core.Audit;
 using Attache.Core.Dictations;
+using Attache.Core.Cluster;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Editing;
@@ -29,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<AuditWriter>());
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AuditService>();
+        services.TryAddSingleton<IClusterLocks, ProcessLocks>();
         services.AddSingleton<BlobJanitor>();
         services.AddSingleton<DocumentService>();
         services.AddSingleton<FileService>();

@@ -39,6 +39,7 @@ public sealed class BlobStorageOptions
 public static class StorageProviders
 {
     public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
     public const string FileSystem = "FileSystem";
     public const string S3 = "S3";
 
@@ -50,7 +51,7 @@ public static class StorageProviders
             ? $"{key} is '{value}', which is not available in this build of Attache. Allowed values: {allowed}."
             : $"{key} is '{value}'. Allowed values: {allowed}.";
 
-    internal static string UnsupportedMetadata(string? value) => Unsupported(MetadataKey, value, Sqlite, "Postgres");
+    internal static string UnsupportedMetadata(string? value) => $"{MetadataKey} is '{value}'. Allowed values: {Sqlite}, {Postgres}.";
 
     internal static string UnsupportedBlobs(string? value) => $"{BlobsKey} is '{value}'. Allowed values: {FileSystem}, {S3}.";
 }
@@ -65,9 +66,14 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add("Attache:DataPath must name a folder.");
         }
 
-        if (options.Metadata.Provider != StorageProviders.Sqlite)
+        if (options.Metadata.Provider is not (StorageProviders.Sqlite or StorageProviders.Postgres))
         {
             failures.Add(StorageProviders.UnsupportedMetadata(options.Metadata.Provider));
+        }
+        else if (options.Metadata.Provider == StorageProviders.Postgres && string.IsNullOrWhiteSpace(options.Metadata.ConnectionString))
+        {
+            failures.Add("Attache:Metadata:ConnectionString must name the PostgreSQL database when Attache:Metadata:Provider is Postgres "
+                + "(e.g. Host=db;Database=attache;Username=attache;Password=…).");
         }
 
         if (options.Blobs.Provider == StorageProviders.S3)

@@ -1,6 +1,8 @@
+using Attache.Core.Cluster;
 using Attache.Core.Ports;
 using Attache.Storage.Blobs;
 using Attache.Storage.Blobs.S3;
+using Attache.Storage.Metadata.Postgres;
 using Attache.Storage.Metadata.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,31 +24,35 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 
-        services.AddSingleton(provider => new SqliteDatabase(
-            provider.GetRequiredService<IOptions<StorageOptions>>().Value.MetadataConnectionString,
-            provider.GetRequiredService<ILogger<SqliteDatabase>>()));
-        services.AddSingleton(CreateMetadataStore);
-        services.AddSingleton<ISecretStore>(provider => new SqliteSecretStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IPrincipalStore>(provider => new SqlitePrincipalStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IAuditStore>(provider => new SqliteAuditStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IRenditionStore>(provider => new SqliteRenditionStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IEditorSessionStore>(provider => new SqliteEditorSessionStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IJobStore>(provider => new SqliteJobStore(provider.GetRequiredService<SqliteDatabase>()));
+        SqliteStores.Register(services);
+        PostgresStores.Register(services);
+        Port<IMetadataStore, SqliteMetadataStore, PostgresMetadataStore>(services);
+        Port<ISecretStore, SqliteSecretStore, PostgresSecretStore>(services);
+        Port<IPrincipalStore, SqlitePrincipalStore, PostgresPrincipalStore>(services);
+        Port<IAuditStore, SqliteAuditStore, PostgresAuditStore>(services);
+        Port<IRenditionStore, SqliteRenditionStore, PostgresRenditionStore>(services);
+        Port<IEditorSessionStore, SqliteEditorSessionStore, PostgresEditorSessionStore>(services);
+        Port<IJobStore, SqliteJobStore, PostgresJobStore>(services);
+        services.AddSingleton<ProcessLocks>();
+        Port<IClusterLocks, ProcessLocks, PostgresLocks>(services);
+
         services.AddSingleton(CreateBlobStore);
         services.AddHostedService<StorageInitializer>();
         return services;
     }
 
-    private static IMetadataStore CreateMetadataStore(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return options.Metadata.Provider switch
-        {
-            StorageProviders.Sqlite => new SqliteMetadataStore(
-                services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<ILogger<SqliteMetadataStore>>()),
-            var other => throw new InvalidOperationException(StorageProviders.UnsupportedMetadata(other)),
-        };
-    }
+    /// <summary>
+    /// Serves <typeparamref name="TPort"/> from the adapter of the configured metadata provider; the other adapter is
+    /// never built. Replaces any default (such as the core's in-process cluster locks).
+    /// </summary>
+    private static void Port<TPort, TSqlite, TPostgres>(IServiceCollection services)
+        where TPort : class
+        where TSqlite : class, TPort
+        where TPostgres : class, TPort =>
+        services.Replace(ServiceDescriptor.Singleton<TPort>(provider =>
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value.Metadata.Provider == StorageProviders.Postgres
+                ? provider.GetRequiredService<TPostgres>()
+                : provider.GetRequiredService<TSqlite>()));
 
     private static IBlobStore CreateBlobStore(IServiceProvider services)
     {

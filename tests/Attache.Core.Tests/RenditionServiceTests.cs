@@ -64,6 +64,26 @@ public sealed class RenditionServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_nodes_asked_for_the_same_rendition_at_once_render_it_once()
+    {
+        var file = await _core.UploadAsync("depo", Json, "depo.json");
+        var secondNode = new RenditionService(
+            _core.Metadata, _core.Blobs, _core.RenditionStore, _core.Renderer, _core.Janitor, _core.Locks, _core.Files, _core.Downloads,
+            _core.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<RenditionService>.Instance);
+        _core.Renderer.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var first = _core.Renditions.ResolveAsync(Callers.Viewer, file.Id, RenditionFormat.Pdf, null, Token);
+        var second = secondNode.ResolveAsync(Callers.Viewer, file.Id, RenditionFormat.Pdf, null, Token);
+        await Task.Delay(100, Token);
+        _core.Renderer.Hold.SetResult();
+        var plans = await Task.WhenAll(first, second);
+
+        Assert.Equal(1, _core.Renderer.Calls);
+        Assert.Equal(plans[0].Value.BlobKey, plans[1].Value.BlobKey);
+        Assert.Single(_core.RenditionStore.All);
+    }
+
+    [Fact]
     public async Task Each_format_charset_version_and_caption_is_a_rendition_of_its_own()
     {
         var file = await _core.UploadAsync("depo", Json, "depo.json");

@@ -8,30 +8,26 @@ using Microsoft.Extensions.Time.Testing;
 namespace Attache.Server.Tests;
 
 /// <summary>
-/// The real server in process, on a fresh data folder (SQLite file + blob folder) of its own, with a known admin key
-/// and a fake clock. <see cref="AttacheApp.Kestrel"/> serves on a loopback port instead of the in-memory test server.
+/// The real server in process, on a fresh <see cref="TestStore"/> of its own (a data folder with the SQLite file and
+/// blobs, or in the scale-out configuration a PostgreSQL database too) unless given one to share, with a known admin
+/// key and a fake clock. <see cref="AttacheApp.Kestrel"/> serves on a loopback port instead of the in-memory test server.
 /// </summary>
 public sealed class AttacheApp : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
-    private readonly S3Blobs? _s3 = S3Blobs.Requested ? new S3Blobs() : null;
+    private readonly TestStore? _ownStore;
 
-    public AttacheApp(IDictionary<string, string?>? settings = null, bool kestrel = false)
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="kestrel">Serve on a loopback port.</param>
+    /// <param name="store">A store another app (a first node) uses too; by default the app has one of its own.</param>
+    public AttacheApp(IDictionary<string, string?>? settings = null, bool kestrel = false, TestStore? store = null)
     {
-        DataPath = Path.Combine(Path.GetTempPath(), "attache-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(DataPath);
-        _settings = new Dictionary<string, string?>
-        {
-            ["Attache:DataPath"] = DataPath,
-            ["Attache:AdminApiKey"] = AdminKey,
-        };
-        foreach (var (key, value) in _s3?.Settings() ?? [])
-        {
-            _settings[key] = value;
-        }
-
+        _ownStore = store is null ? new TestStore() : null;
+        Store = store ?? _ownStore!;
+        DataPath = Store.DataPath;
+        _settings = new Dictionary<string, string?>(Store.Settings) { ["Attache:AdminApiKey"] = AdminKey };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -45,26 +41,24 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
 
     public string DataPath { get; }
 
+    /// <summary>Where this app keeps its data; give it to a second app to make a second node.</summary>
+    public TestStore Store { get; }
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
-    public static AttacheApp Kestrel(IDictionary<string, string?>? settings = null)
+    public static AttacheApp Kestrel(IDictionary<string, string?>? settings = null, TestStore? store = null)
     {
-        var app = new AttacheApp(settings, kestrel: true);
+        var app = new AttacheApp(settings, kestrel: true, store);
         app.StartServer();
         return app;
     }
 
-    /// <summary>What makes another app a second node of this one's installation: the data folder and the blob store.</summary>
-    public Dictionary<string, string?> NodeSettings() =>
-        _settings.Where(setting => setting.Key == "Attache:DataPath" || setting.Key.StartsWith("Attache:Blobs:", StringComparison.Ordinal))
-            .ToDictionary();
-
     /// <summary>Every file under the blob folder (or object under the S3 prefix), staging ones included.</summary>
     public IEnumerable<string> BlobFiles()
     {
-        if (_s3 is not null)
+        if (Store.S3 is not null)
         {
-            return _s3.Keys();
+            return Store.S3.Keys();
         }
 
         var root = Path.Combine(DataPath, "blobs");
@@ -72,20 +66,20 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
     }
 
     /// <summary>How many bytes of an upload must arrive before <see cref="StagingFiles"/> shows it: S3 sends whole parts.</summary>
-    public int BytesBeforeStagingShows => _s3 is null ? 1 : S3Blobs.PartSize + 1;
+    public int BytesBeforeStagingShows => Store.S3 is null ? 1 : S3Blobs.PartSize + 1;
 
     /// <summary>The uploads being received: staging files, or staging objects and unfinished uploads in S3.</summary>
     public IEnumerable<string> StagingFiles() =>
-        _s3 is not null
-            ? _s3.Keys().Where(key => key.StartsWith(_s3.Prefix + "staging/", StringComparison.Ordinal))
+        Store.S3 is not null
+            ? Store.S3.Keys().Where(key => key.StartsWith(Store.S3.Prefix + "staging/", StringComparison.Ordinal))
             : BlobFiles().Where(path => path.StartsWith(Path.Combine(DataPath, "blobs", ".staging") + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 
     /// <summary>Overwrites a stored blob with other bytes, as damage to the store would.</summary>
     public async Task DamageBlobAsync(string sha256, byte[] bytes)
     {
-        if (_s3 is not null)
+        if (Store.S3 is not null)
         {
-            await _s3.ReplaceAsync(sha256, bytes);
+            await Store.S3.ReplaceAsync(sha256, bytes);
             return;
         }
 
@@ -116,17 +110,9 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_s3 is not null)
+        if (_ownStore is not null)
         {
-            await _s3.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(DataPath, recursive: true);
-        }
-        catch (IOException)
-        {
+            await _ownStore.DisposeAsync();
         }
     }
 }

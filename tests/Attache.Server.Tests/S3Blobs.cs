@@ -26,7 +26,7 @@ internal sealed class S3Blobs : IAsyncDisposable
 
     /// <summary>Whether <c>ATTACHE_TEST_STORAGE</c> asks for S3 blobs.</summary>
     public static bool Requested =>
-        (Environment.GetEnvironmentVariable(SwitchVariable) ?? "").Contains("s3", StringComparison.OrdinalIgnoreCase);
+        (Environment.GetEnvironmentVariable(SwitchVariable) ?? "").Split(',').Contains("s3", StringComparer.OrdinalIgnoreCase);
 
     public string Prefix { get; } = S3TestService.NewPrefix("server");
 

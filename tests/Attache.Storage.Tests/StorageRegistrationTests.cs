@@ -1,5 +1,7 @@
 using Attache.Core.Ports;
 using Attache.Storage.Blobs;
+using Attache.Core.Cluster;
+using Attache.Storage.Metadata.Postgres;
 using Attache.Storage.Metadata.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,8 +66,8 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Attache:Metadata:Provider", "Postgres", "not available in this build", "Allowed values: Sqlite")]
-    [InlineData("Attache:Metadata:Provider", "Oracle", "'Oracle'", "Allowed values: Sqlite")]
+    [InlineData("Attache:Metadata:Provider", "Postgres", "Attache:Metadata:ConnectionString must name the PostgreSQL database", "Host=")]
+    [InlineData("Attache:Metadata:Provider", "Oracle", "'Oracle'", "Allowed values: Sqlite, Postgres")]
     [InlineData("Attache:Blobs:Provider", "Tape", "'Tape'", "Allowed values: FileSystem")]
     public async Task An_unknown_provider_fails_at_start_naming_the_key_and_the_allowed_values(string key, string value, string says, string allowed)
     {
@@ -95,6 +97,39 @@ public sealed class StorageRegistrationTests : IDisposable
         Assert.Contains("Attache:Blobs:S3:PartSizeBytes", error.Message, StringComparison.Ordinal);
         Assert.Contains("Attache:Blobs:S3:AccessKey and Attache:Blobs:S3:SecretKey", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "data")));
+    }
+
+    [Fact]
+    public async Task The_postgres_provider_serves_every_metadata_port_and_the_cluster_locks_from_the_configured_database()
+    {
+        await using var postgres = await TempPostgres.CreateAsync();
+        using var host = Build(
+            ("Attache:DataPath", Path.Combine(_folder.Path, "data")),
+            ("Attache:Metadata:Provider", "Postgres"),
+            ("Attache:Metadata:ConnectionString", postgres.ConnectionString));
+
+        await host.StartAsync(Token);
+
+        Assert.IsType<PostgresMetadataStore>(host.Services.GetRequiredService<IMetadataStore>());
+        Assert.IsType<PostgresPrincipalStore>(host.Services.GetRequiredService<IPrincipalStore>());
+        Assert.IsType<PostgresSecretStore>(host.Services.GetRequiredService<ISecretStore>());
+        Assert.IsType<PostgresAuditStore>(host.Services.GetRequiredService<IAuditStore>());
+        Assert.IsType<PostgresRenditionStore>(host.Services.GetRequiredService<IRenditionStore>());
+        Assert.IsType<PostgresEditorSessionStore>(host.Services.GetRequiredService<IEditorSessionStore>());
+        Assert.IsType<PostgresJobStore>(host.Services.GetRequiredService<IJobStore>());
+        Assert.IsType<PostgresLocks>(host.Services.GetRequiredService<IClusterLocks>());
+        Assert.Equal("1", await host.Services.GetRequiredService<IMetadataStore>().NextFileIdAsync(Token));
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "data", "attache.db")));
+        await host.StopAsync(Token);
+        await host.Services.GetRequiredService<PostgresDatabase>().DisposeAsync();
+    }
+
+    [Fact]
+    public void The_embedded_provider_keeps_its_locks_in_process()
+    {
+        using var host = Build(("Attache:DataPath", Path.Combine(_folder.Path, "data")));
+
+        Assert.IsType<ProcessLocks>(host.Services.GetRequiredService<IClusterLocks>());
     }
 
     private static IHost Build(params (string Key, string Value)[] settings)

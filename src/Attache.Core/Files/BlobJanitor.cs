@@ -4,12 +4,13 @@ namespace Attache.Core.Files;
 
 /// <summary>
 /// Serialises the two steps that race on shared blobs: committing a new reference and deleting a blob that looked
-/// unreferenced. With both under one gate, a purge never deletes bytes that an upload is about to point at. A blob is
-/// referenced while a file version or a rendition refers to it.
+/// unreferenced. With both under one lock, held across every node sharing the stores, a purge never deletes bytes that
+/// an upload is about to point at. A blob is referenced while a file version or a rendition refers to it.
 /// </summary>
-public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRenditionStore renditions) : IDisposable
+public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRenditionStore renditions, IClusterLocks locks)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>The lock name; one for all blobs, since a commit and a purge may share any key.</summary>
+    public const string LockName = "blobs";
 
     /// <summary>
     /// Commits the staged bytes and runs <paramref name="record"/> while no purge can run. When it fails, the bytes are
@@ -19,8 +20,7 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRend
     {
         ArgumentNullException.ThrowIfNull(staged);
         ArgumentNullException.ThrowIfNull(record);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        await using (await locks.AcquireAsync(LockName, cancellationToken))
         {
             await staged.CommitAsync(cancellationToken);
             Outcome<T> recorded;
@@ -41,10 +41,6 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRend
 
             return recorded;
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     /// <summary>
@@ -54,8 +50,7 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRend
     public async Task<bool> CommitAllAsync(IReadOnlyCollection<StagedBlob> staged, Func<Task<bool>> record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(staged);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        await using (await locks.AcquireAsync(LockName, cancellationToken))
         {
             var recorded = false;
             try
@@ -79,16 +74,11 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRend
                 }
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     public async Task PurgeDocumentAsync(string documentId, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        await using (await locks.AcquireAsync(LockName, cancellationToken))
         {
             // Renditions go first: should the content purge fail, their bytes are only left behind, never lost.
             var keys = new List<string>(await renditions.PurgeDocumentAsync(documentId, cancellationToken));
@@ -98,13 +88,7 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRend
                 await DeleteIfUnreferencedAsync(key);
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
-
-    public void Dispose() => _gate.Dispose();
 
     private async Task DeleteIfUnreferencedAsync(string key)
     {

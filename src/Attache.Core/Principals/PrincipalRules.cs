@@ -25,6 +25,11 @@ public static class PrincipalRules
             return new Failure.Invalid("name " + NameRuleTail, "name");
         }
 
+        if (CheckDisplayName(input.DisplayName) is { } badDisplayName)
+        {
+            return badDisplayName;
+        }
+
         var kind = input.Kind ?? PrincipalKinds.User;
         if (!PrincipalKinds.IsKnown(kind))
         {
@@ -76,5 +81,11 @@ public static class PrincipalRules
     public static Failure.Invalid? CheckGroups(IReadOnlyList<string> groups) =>
         groups.Any(g => !IsValidGroupName(g))
             ? new Failure.Invalid("Each group must be 1–128 letters, digits or . _ - @ + :, not starting with a dot or a colon.", "groups")
+            : null;
+
+    /// <summary>A display name is free text but holds no control characters (PostgreSQL cannot store NUL at all).</summary>
+    public static Failure.Invalid? CheckDisplayName(string? displayName) =>
+        displayName is not null && displayName.Any(char.IsControl)
+            ? new Failure.Invalid("displayName must not contain control characters.", "displayName")
             : null;
 }

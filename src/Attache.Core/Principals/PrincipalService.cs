@@ -87,6 +87,11 @@ public sealed class PrincipalService(
             return badGroups;
         }
 
+        if (PrincipalRules.CheckDisplayName(patch.DisplayName) is { } badDisplayName)
+        {
+            return badDisplayName;
+        }
+
         if (patch.Password is { Length: 0 })
         {
             return new Failure.Invalid("password must not be empty.", "password");

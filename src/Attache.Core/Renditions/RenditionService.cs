@@ -13,7 +13,8 @@ namespace Attache.Core.Renditions;
 
 /// <summary>
 /// Resolves "file X as format F" into a <see cref="DownloadPlan"/> of a cached rendition, rendering it once on first
-/// demand. Concurrent requests for the same rendition share one rendering.
+/// demand. Concurrent requests for the same rendition share one rendering: in one process by waiting on the same task,
+/// across nodes by a cluster lock on the rendition, under which a node first looks whether another one rendered it.
 /// </summary>
 public sealed class RenditionService(
     IMetadataStore metadata,
@@ -21,6 +22,7 @@ public sealed class RenditionService(
     IRenditionStore renditions,
     IRenderer renderer,
     BlobJanitor janitor,
+    IClusterLocks locks,
     FileService files,
     DownloadService downloads,
     TimeProvider time,
@@ -124,6 +126,13 @@ public sealed class RenditionService(
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
     }
 
+    /// <summary>The cluster lock a node holds while it renders <paramref name="key"/>.</summary>
+    public static string LockName(RenditionKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return $"rendition {key.FileId} {key.Version} {key.Format} {key.Charset} {key.Variant}";
+    }
+
     /// <summary>Renders for everyone waiting on <paramref name="pending"/>, then lets the next request look afresh.</summary>
     private async Task RenderAndForgetAsync(
         RenditionKey key, TaskCompletionSource<Outcome<Rendition>> pending, string documentId, DownloadPlan source, RenderRequest request)
@@ -149,6 +158,12 @@ public sealed class RenditionService(
     private async Task<Outcome<Rendition>> RenderAsync(RenditionKey key, string documentId, DownloadPlan source, RenderRequest request)
     {
         var cancellationToken = CancellationToken.None;
+        await using var claim = await locks.AcquireAsync(LockName(key), cancellationToken);
+        if (await renditions.FindAsync(key, cancellationToken) is { } done && await blobs.ExistsAsync(done.Sha256, cancellationToken))
+        {
+            return done;
+        }
+
         var started = Stopwatch.GetTimestamp();
         await using var input = await blobs.OpenReadAsync(source.BlobKey, 0, source.Length, cancellationToken);
         if (input is null)

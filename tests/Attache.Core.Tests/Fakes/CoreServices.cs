@@ -1,4 +1,5 @@
 using Attache.Core.Audit;
+using Attache.Core.Cluster;
 using Attache.Core.Documents;
 using Attache.Core.Downloads;
 using Attache.Core.Files;
@@ -18,7 +19,7 @@ internal sealed class CoreServices : IDisposable
     public CoreServices(long maxBytes = UploadLimits.DefaultMaxBytes)
     {
         Limits = new UploadLimits { MaxBytes = maxBytes };
-        Janitor = new BlobJanitor(Metadata, Blobs, RenditionStore);
+        Janitor = new BlobJanitor(Metadata, Blobs, RenditionStore, Locks);
         Audit = new AuditTrail(AuditLog, Clock);
         Documents = new DocumentService(Metadata, Janitor, Audit, Clock);
         Files = new FileService(Metadata, Blobs, Janitor, Documents, Limits, Audit, Clock, NullLogger<FileService>.Instance);
@@ -26,7 +27,7 @@ internal sealed class CoreServices : IDisposable
         Signer = new HmacLinkSigner(KeyRing);
         Links = new LinkService(Metadata, Files, Signer, LinkLifetimes, Audit, Clock);
         Renditions = new RenditionService(
-            Metadata, Blobs, RenditionStore, Renderer, Janitor, Files, Downloads, Clock, NullLogger<RenditionService>.Instance);
+            Metadata, Blobs, RenditionStore, Renderer, Janitor, Locks, Files, Downloads, Clock, NullLogger<RenditionService>.Instance);
     }
 
     /// <summary>Two keys, <c>k2</c> signing, so a token of either verifies.</summary>
@@ -55,6 +56,8 @@ internal sealed class CoreServices : IDisposable
 
     public UploadLimits Limits { get; }
 
+    public ProcessLocks Locks { get; } = new();
+
     public BlobJanitor Janitor { get; }
 
     public DocumentService Documents { get; }
@@ -82,7 +85,9 @@ internal sealed class CoreServices : IDisposable
         return uploaded.Value;
     }
 
-    public void Dispose() => Janitor.Dispose();
+    public void Dispose()
+    {
+    }
 }
 
 internal static class Callers

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,13 +20,21 @@ public sealed partial class AdminKeyTests
 
         var key = Assert.Single(logs.Entries.Select(e => KeyPattern().Match(e.Message)), m => m.Success).Value;
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(anonymous, key, "/v1/principals/admin"));
-        var database = await File.ReadAllBytesAsync(Path.Combine(app.DataPath, "attache.db"), NativeApi.Token);
-        Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(database), StringComparison.Ordinal);
-        Assert.Equal([Sha256Hex(key)], await QueryAsync(app.DataPath, "SELECT sha256 FROM api_keys WHERE principal = 'admin';"));
+        if (!TestStore.UsesPostgres)
+        {
+            var database = await File.ReadAllBytesAsync(Path.Combine(app.DataPath, "attache.db"), NativeApi.Token);
+            Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(database), StringComparison.Ordinal);
+        }
+
+        Assert.Equal([Sha256Hex(key)], await app.Store.QueryAsync("SELECT sha256 FROM api_keys WHERE principal = 'admin';", NativeApi.Token));
 
         await using var restarted = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("Attache:DataPath", app.DataPath);
+            foreach (var (name, value) in app.Store.Settings)
+            {
+                builder.UseSetting(name, value);
+            }
+
             builder.UseSetting("Attache:AdminApiKey", "");
             builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
@@ -48,7 +55,7 @@ public sealed partial class AdminKeyTests
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AttacheApp.AdminKey, "/v1/principals/admin"));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, AttacheApp.AdminKey + "x", "/v1/documents"));
         Assert.DoesNotContain(logs.Entries, e => KeyPattern().IsMatch(e.Message));
-        Assert.Empty(await QueryAsync(app.DataPath, "SELECT sha256 FROM api_keys;"));
+        Assert.Empty(await app.Store.QueryAsync("SELECT sha256 FROM api_keys;", NativeApi.Token));
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string key, string path)
@@ -61,22 +68,6 @@ public sealed partial class AdminKeyTests
 
     private static string Sha256Hex(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-
-    private static async Task<List<string>> QueryAsync(string dataPath, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataPath, "attache.db")};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync(NativeApi.Token);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(NativeApi.Token);
-        while (await reader.ReadAsync(NativeApi.Token))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
 
     [GeneratedRegex("atk_[A-Za-z0-9_-]{43}")]
     private static partial Regex KeyPattern();

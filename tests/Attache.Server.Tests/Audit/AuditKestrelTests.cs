@@ -1,35 +1,24 @@
 using System.Net;
 using Attache.Core.Audit;
 using Attache.Server.Tests.Api;
-using Attache.Storage.Metadata.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Attache.Server.Tests.Audit;
 
 /// <summary>The audit trail over real sockets: what a client that leaves actually got, and what a stopping server still writes.</summary>
-public sealed class AuditKestrelTests : IDisposable
+public sealed class AuditKestrelTests : IAsyncDisposable
 {
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "attache-tests", "audit-" + Guid.NewGuid().ToString("N"));
+    private readonly TestStore _store = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataPath))
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     private async Task<IReadOnlyList<AuditEvent>> StoredAsync(string action) =>
-        await new SqliteAuditStore(new SqliteDatabase($"Data Source={Path.Combine(_dataPath, "attache.db")}", NullLogger<SqliteDatabase>.Instance))
-            .QueryAsync(new AuditQuery(Action: action, Limit: 1000), NativeApi.Token);
+        await _store.OpenAuditStore().QueryAsync(new AuditQuery(Action: action, Limit: 1000), NativeApi.Token);
 
     [Fact]
     public async Task A_client_that_leaves_mid_download_is_recorded_with_the_bytes_it_was_sent()
     {
         const long size = 64L * 1024 * 1024;
-        await using var app = AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:DataPath"] = _dataPath });
+        await using var app = AttacheApp.Kestrel(store: _store);
         using var admin = app.CreateAdminClient();
         await admin.CreateDocumentAsync(new { id = "doc" });
         using (var upload = await admin.PutFileAsync("doc", NativeApi.Bytes((int)size)))
@@ -59,11 +48,7 @@ public sealed class AuditKestrelTests : IDisposable
     [Fact]
     public async Task Stopping_the_server_writes_every_event_still_queued()
     {
-        var app = AttacheApp.Kestrel(new Dictionary<string, string?>
-        {
-            ["Attache:DataPath"] = _dataPath,
-            ["Attache:Audit:FlushDelay"] = "01:00:00",
-        });
+        var app = AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:Audit:FlushDelay"] = "01:00:00" }, _store);
         using (var admin = app.CreateAdminClient())
         {
             await admin.CreateDocumentAsync(new { id = "doc" });

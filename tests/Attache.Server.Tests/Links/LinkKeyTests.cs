@@ -33,17 +33,8 @@ public sealed class LinkKeyTests
         return response.StatusCode;
     }
 
-    /// <summary>A second node: the same data folder (so the same database) and blob store, its own settings.</summary>
-    private static AttacheApp Node(AttacheApp first, Dictionary<string, string?>? settings = null)
-    {
-        settings ??= [];
-        foreach (var (key, value) in first.NodeSettings())
-        {
-            settings[key] = value;
-        }
-
-        return new AttacheApp(settings);
-    }
+    /// <summary>A second node: the same store (data folder and database), its own settings.</summary>
+    private static AttacheApp Node(AttacheApp first, Dictionary<string, string?>? settings = null) => new(settings, store: first.Store);
 
     [Fact]
     public async Task Without_configured_keys_every_node_verifies_what_another_signed()

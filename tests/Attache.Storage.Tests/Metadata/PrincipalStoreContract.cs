@@ -37,6 +37,26 @@ public abstract class PrincipalStoreContract
     }
 
     [Fact]
+    public async Task An_email_differing_only_in_non_ascii_case_is_another_address()
+    {
+        Assert.True(await Store.TryCreateAsync(NewPrincipal("a") with { Email = "ä@example.com" }, Token));
+
+        Assert.True(await Store.TryCreateAsync(NewPrincipal("b") with { Email = "Ä@example.com" }, Token));
+        Assert.Equal("a", (await Store.FindByEmailAsync("ä@EXAMPLE.com", Token))?.Name);
+    }
+
+    [Fact]
+    public async Task A_lookup_with_a_nul_character_finds_nothing()
+    {
+        Assert.True(await Store.TryCreateAsync(NewPrincipal("a") with { ClientId = "c", Email = "a@x.org" }, Token));
+
+        Assert.Null(await Store.FindAsync("a\0", Token));
+        Assert.Null(await Store.FindByClientIdAsync("c\0", Token));
+        Assert.Null(await Store.FindByEmailAsync("a@x.org\0", Token));
+        Assert.Null(await Store.FindByApiKeyAsync("\0", Token));
+    }
+
+    [Fact]
     public async Task A_name_client_id_or_email_is_held_by_one_principal_only()
     {
         Assert.True(await Store.TryCreateAsync(NewPrincipal("a") with { ClientId = "c", Email = "a@x.org" }, Token));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +10,6 @@ namespace Attache.Storage.Metadata.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     private readonly string _connectionString;
     private readonly ILogger<SqliteDatabase> _logger;
 
@@ -118,12 +115,11 @@ public sealed class SqliteDatabase
 
     internal static object Nullable(string? value) => value is null ? DBNull.Value : value;
 
-    internal static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset value) => StoredTime.Format(value);
 
     internal static string? Time(DateTimeOffset? value) => value is { } time ? Time(time) : null;
 
-    internal static DateTimeOffset ParseTime(string value) =>
-        DateTimeOffset.ParseExact(value, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    internal static DateTimeOffset ParseTime(string value) => StoredTime.Parse(value);
 
     internal static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

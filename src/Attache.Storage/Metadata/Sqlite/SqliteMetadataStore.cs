@@ -245,7 +245,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 return false;
             }
 
-            if (PlainNumber(file.Id) is { } number)
+            if (FileIds.PlainNumber(file.Id) is { } number)
             {
                 await using var raise = Command(connection,
                     "UPDATE sequences SET value = MAX(value, @value) WHERE name = 'file_id';", transaction);
@@ -514,12 +514,4 @@ public sealed class SqliteMetadataStore : IMetadataStore
         Created = ParseTime(reader.GetString(7)),
         CreatedBy = NullableString(reader, 8),
     };
-
-    /// <summary>
-    /// The number an id such as <c>1256</c> spells, as the sequence would have; null for <c>01256</c>, <c>a1</c>, or a
-    /// number beyond what the sequence can ever reach.
-    /// </summary>
-    private static long? PlainNumber(string id) =>
-        id.Length > 0 && id[0] != '0' && id.All(char.IsAsciiDigit)
-        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 }

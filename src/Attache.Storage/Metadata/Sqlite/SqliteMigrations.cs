@@ -165,6 +165,8 @@ internal static class SqliteMigrations
         );
 
         CREATE INDEX ix_editor_sessions_file_id ON editor_sessions (file_id, opened);
+        """,
+        """
         CREATE TABLE jobs (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
             kind        TEXT NOT NULL,
