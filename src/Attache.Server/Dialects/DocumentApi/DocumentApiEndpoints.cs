@@ -181,6 +181,12 @@ internal sealed class DocumentApiEndpoints(DocumentApiOptions options, DocumentA
             return DocumentApiErrors.Forbidden();
         }
 
+        // A blank id in the path is as missing as a blank one in a body.
+        if (string.IsNullOrWhiteSpace(document_id))
+        {
+            return DocumentApiErrors.Error(DocumentApiErrors.MissingParameters, DocumentApiErrors.DocumentIdRequired);
+        }
+
         var found = await primaryFiles.FindAsync(caller, document_id, cancellationToken);
         if (!found.TryGetValue(out var pair, out var failure))
         {
