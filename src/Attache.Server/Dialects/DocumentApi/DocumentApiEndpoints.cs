@@ -26,6 +26,16 @@ internal sealed class DocumentApiEndpoints(DocumentApiOptions options, DocumentA
     private static readonly string[] UserTextFields = ["first_name", "last_name", "group_name"];
     private static readonly FileExtensionContentTypeProvider MediaTypes = new();
 
+    // Types with several extensions in the provider's table (text/plain: .asm, .bas, .c, …; image/jpeg: .jfif, .jpe, …)
+    // take the one people expect; the rest take the provider's first.
+    private static readonly Dictionary<string, string> UsualExtensions = new(StringComparer.Ordinal)
+    {
+        ["text/plain"] = ".txt",
+        ["image/jpeg"] = ".jpg",
+        ["text/html"] = ".html",
+        ["image/tiff"] = ".tif",
+    };
+
     private static readonly DownloadOptions DirectDownload = new() { CacheControl = "no-cache" };
 
     // A presigned URL is a credential: kept out of caches and of the Referer of anything the content links to.
@@ -179,6 +189,12 @@ internal sealed class DocumentApiEndpoints(DocumentApiOptions options, DocumentA
         if (await tokens.AuthenticateAsync(http, cancellationToken) is not { } caller)
         {
             return DocumentApiErrors.Forbidden();
+        }
+
+        // A blank id in the path is as missing as a blank one in a body.
+        if (string.IsNullOrWhiteSpace(document_id))
+        {
+            return DocumentApiErrors.Error(DocumentApiErrors.MissingParameters, DocumentApiErrors.DocumentIdRequired);
         }
 
         var found = await primaryFiles.FindAsync(caller, document_id, cancellationToken);
@@ -350,7 +366,8 @@ internal sealed class DocumentApiEndpoints(DocumentApiOptions options, DocumentA
         }
 
         var bare = mediaType.Split(';', 2)[0].Trim().ToLowerInvariant();
-        var extension = MediaTypes.Mappings.Where(m => m.Value == bare).Select(m => m.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+        var extension = UsualExtensions.GetValueOrDefault(bare)
+            ?? MediaTypes.Mappings.Where(m => m.Value == bare).Select(m => m.Key).Order(StringComparer.Ordinal).FirstOrDefault();
         return extension is null ? fileName : fileName + extension;
     }
 

@@ -102,12 +102,17 @@ internal static class SpeechExecEndpoints
 
     /// <summary>
     /// A route parameter never matches an empty segment, so <c>/dms/dictations//{id}/attachment</c> lands here: the
-    /// seed's empty AuthorName. Any other path is not one of the dialect's.
+    /// seed's empty AuthorName; so does an empty DictationID (<c>/dms/dictations/{name}//attachment</c>), which is no
+    /// GUID, checked after the name as on the full path. Any other path is not one of the dialect's.
     /// </summary>
-    private static SpeechExecError EmptyAuthorName(string? rest) =>
-        rest?.Split('/') is ["", ""] or ["", _, "attachment"]
-            ? new SpeechExecError(StatusCodes.Status400BadRequest, FailureCodes.UsernameNotValid)
-            : new SpeechExecError(StatusCodes.Status404NotFound, FailureCodes.GenericError);
+    private static SpeechExecError EmptyAuthorName(string? rest) => rest?.Split('/') switch
+    {
+        ["", ""] or ["", _, "attachment"] => new(StatusCodes.Status400BadRequest, FailureCodes.UsernameNotValid),
+        [var author, "", "attachment"] => AuthorNameOf(author) is null
+            ? new(StatusCodes.Status400BadRequest, FailureCodes.UsernameNotValid)
+            : new(StatusCodes.Status400BadRequest, FailureCodes.IdNotValid),
+        _ => new(StatusCodes.Status404NotFound, FailureCodes.GenericError),
+    };
 
     private static async Task<JsonHttpResult<UsersResponse>> ListUsersAsync(
         HttpContext http, DictationService dictations, CancellationToken cancellationToken)

@@ -44,6 +44,22 @@ public sealed class DocumentApiErrorTests(DocumentApiWorld world) : IClassFixtur
         await getSlash.AssertErrorAsync(435, "Document ID is required");
     }
 
+    [Theory]
+    [InlineData("/docapi/download/%20")]
+    [InlineData("/docapi/download/%20%09")]
+    public async Task A_blank_id_in_the_path_is_a_missing_document_id_as_in_a_body(string path)
+    {
+        var token = await world.TokenAsync();
+
+        using var get = await world.GetAsync(path, token);
+        using var head = await world.GetAsync(path, token, HttpMethod.Head);
+        using var anonymous = await world.GetAsync(path);
+
+        await get.AssertErrorAsync(435, "Document ID is required");
+        Assert.Equal(435, (int)head.StatusCode);
+        await anonymous.AssertErrorAsync(403, "UNAUTHORIZED");
+    }
+
     /// <summary>Authorization header values; empty for none.</summary>
     public static TheoryData<string> BadAuthorizations => new()
     {

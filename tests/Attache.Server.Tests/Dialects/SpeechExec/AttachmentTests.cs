@@ -121,6 +121,18 @@ public sealed class AttachmentTests(SpeechExecWorld world) : IClassFixture<Speec
     }
 
     [Theory]
+    [InlineData("/dms/dictations/sarah//attachment", "ID_not_valid")]
+    [InlineData("/dms/dictations/nobody//attachment", "ID_not_valid")]
+    [InlineData("/dms/dictations/sarah%20miller//attachment", "Username_not_valid")]
+    [InlineData("/dms/dictations///attachment", "Username_not_valid")]
+    [InlineData("/dms/dictations/sa%2Frah//attachment", "Username_not_valid")]
+    public async Task An_empty_dictation_id_is_not_a_guid(string path, string failureCode)
+    {
+        using var response = await world.GetAsync(path);
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, failureCode);
+    }
+
+    [Theory]
     [InlineData("outsider")]
     [InlineData("nobody")]
     [InlineData("gone")]
