@@ -297,6 +297,30 @@ public sealed class ChatAttachmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_member_attaches_but_cannot_overwrite_or_change_the_authors_message_through_the_native_api()
+    {
+        using var member = await _app.SignInAsync("member");
+
+        using var overwrite = new ByteArrayContent("not the author's photo"u8.ToArray());
+        overwrite.Headers.ContentType = new("image/png");
+        using var version = await member.PutAsync("/v1/files/77/content", overwrite, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, version.StatusCode);
+        using var replace = new ByteArrayContent("not the author's photo"u8.ToArray());
+        replace.Headers.ContentType = new("image/png");
+        using var slot = await member.PutAsync("/v1/documents/42/files/file/0", replace, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, slot.StatusCode);
+        using var patch = new StringContent("""{"properties":{"roomId":"7"}}""", Encoding.UTF8, "application/json");
+        using var moved = await member.PatchAsync("/v1/documents/42", patch, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, moved.StatusCode);
+
+        using var download = await _author.GetAsync("/chat/api/v1/attachments/77/photo.png", Token);
+        Assert.Equal(PhotoBytes, await download.Content.ReadAsByteArrayAsync(Token));
+        Assert.Equal(6, (await _author.MetadataAsync(77)).GetProperty("roomId").GetInt64());
+        using var upload = await member.PostFormAsync(42, FormData(new Part("mine.txt", "text/plain", [1, 2, 3])));
+        Assert.Equal(Ok, await upload.Content.ReadAsStringAsync(Token));
+    }
+
+    [Fact]
     public async Task A_stranger_to_the_room_gets_404_everywhere_and_changes_nothing()
     {
         using var stranger = await _app.SignInAsync("stranger");
