@@ -96,6 +96,20 @@ public sealed class ChatAttachmentTests : IAsyncLifetime
         Assert.Contains("filename*=UTF-8''Pr%C3%BCfbericht%202026.txt", disposition, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_name_sent_decomposed_as_macos_browsers_do_downloads_by_that_original_name()
+    {
+        var decomposed = "Cafe\u0301 menu\u0308.txt";
+        using var upload = await _author.PostFormAsync(43, FormData(new Part(decomposed, "text/plain", [1, 2, 3])));
+        Assert.Equal(Ok, await upload.Content.ReadAsStringAsync(Token));
+        var id = (await _author.ListAsync(43)).Single().GetProperty("attachmentId").GetInt64();
+
+        using var response = await _author.GetAsync($"/chat/api/v1/attachments/{id}/{Uri.EscapeDataString(decomposed)}", Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([1, 2, 3], await response.Content.ReadAsByteArrayAsync(Token));
+    }
+
     [Theory]
     [InlineData("Photo.png")]
     [InlineData("photo.png.exe")]
