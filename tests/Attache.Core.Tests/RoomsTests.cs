@@ -24,8 +24,21 @@ public sealed class RoomsTests
         var member = InGroups("room:6");
 
         Assert.Null(AccessControl.Check(member, Message, Permissions.View));
-        Assert.Null(AccessControl.Check(member, Message, Permissions.Edit));
+        Assert.Null(AccessControl.Check(member, Message, Permissions.Attach));
+        Assert.IsType<Failure.Forbidden>(AccessControl.Check(member, Message, Permissions.Edit));
         Assert.IsType<Failure.Forbidden>(AccessControl.Check(member, Message, Permissions.Delete));
+    }
+
+    [Fact]
+    public void Whoever_may_edit_a_document_may_attach_to_it()
+    {
+        var editor = InGroups("editors");
+        var document = Message with { Acl = [new AclEntry(null, "editors", [Permissions.View, Permissions.Edit])] };
+
+        Assert.Null(AccessControl.Check(editor, document, Permissions.Attach));
+        Assert.Null(AccessControl.Check(new Caller("author", false, new HashSet<string>()), Message, Permissions.Attach));
+        Assert.IsType<Failure.Forbidden>(AccessControl.Check(
+            editor, Message with { Acl = [new AclEntry(null, "editors", [Permissions.View])] }, Permissions.Attach));
     }
 
     [Theory]

@@ -53,5 +53,11 @@ public static class Permissions
     public const string Delete = "delete";
     public const string Admin = "admin";
 
+    /// <summary>
+    /// Adding a new file to a document without touching what it holds: implied by <see cref="Edit"/>, and all that a
+    /// chat room's members get on its messages besides <see cref="View"/>. Never named in an ACL.
+    /// </summary>
+    public const string Attach = "attach";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { View, Edit, Delete, Admin };
 }

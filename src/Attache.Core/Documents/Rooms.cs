@@ -12,8 +12,11 @@ public static class Rooms
     public const string RoomIdProperty = "roomId";
     public const string GroupPrefix = "room:";
 
-    /// <summary>What a room's members may do with its messages: read them and attach files. Deleting takes the author or an ACL entry.</summary>
-    public static readonly IReadOnlySet<string> MemberPermissions = new HashSet<string>(StringComparer.Ordinal) { Permissions.View, Permissions.Edit };
+    /// <summary>
+    /// What a room's members may do with its messages: read them and attach new files. Changing a message or the files
+    /// it holds, and deleting, take the author or an ACL entry.
+    /// </summary>
+    public static readonly IReadOnlySet<string> MemberPermissions = new HashSet<string>(StringComparer.Ordinal) { Permissions.View, Permissions.Attach };
 
     /// <summary>The room of a message document, or null for any other document (or a message without a numeric room).</summary>
     public static long? RoomOf(Document document)

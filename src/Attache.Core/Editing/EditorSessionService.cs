@@ -65,7 +65,7 @@ public sealed class EditorSessionService(IEditorSessionStore store, IMetadataSto
         return Outcome.Of(await store.ListAsync(pair.File.Id, cancellationToken));
     }
 
-    /// <summary>A ready file the caller may view, with the version to serve now; removed files are not found.</summary>
+    /// <summary>A file with a version that the caller may view, with the version to serve now; removed files are not found.</summary>
     public async Task<Outcome<StableFile>> FindStableAsync(Caller caller, string fileId, CancellationToken cancellationToken)
     {
         var found = await files.FindAsync(caller, fileId, Permissions.View, cancellationToken);
@@ -80,7 +80,9 @@ public sealed class EditorSessionService(IEditorSessionStore store, IMetadataSto
             return FileService.FileNotFound(fileId);
         }
 
-        if (file.State != UploadState.ReadyForDownloadFromServerToClient || file.CurrentVersion is null)
+        // An edit that failed (cut off, checksum mismatch) marks the file but keeps its versions: the stable one is
+        // still served. Only a file that never had a version is not ready.
+        if (file.CurrentVersion is null)
         {
             return new Failure.NotReady($"File '{fileId}' is not ready for download: its state is {file.State}.", file.State);
         }

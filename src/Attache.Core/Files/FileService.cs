@@ -70,7 +70,9 @@ public sealed class FileService(
             return TooLarge();
         }
 
-        var found = await documents.FindAsync(caller, request.DocumentId, Permissions.Edit, cancellationToken);
+        // A reserved file at the next free index adds to the document without replacing anything: attaching is enough.
+        var permission = request.ReserveFile && request.Index is null ? Permissions.Attach : Permissions.Edit;
+        var found = await documents.FindAsync(caller, request.DocumentId, permission, cancellationToken);
         if (!found.TryGetValue(out var document, out var failure))
         {
             return failure;

@@ -73,7 +73,9 @@ public sealed class MessageAttachments(DocumentService documents, FileService fi
             return failure;
         }
 
-        if (!string.Equals(attachment.File.FileName, fileName, StringComparison.Ordinal))
+        // Stored names are in NFC; a client that sent its original name decomposed (as macOS does) asks for it so.
+        if (!string.Equals(attachment.File.FileName, fileName, StringComparison.Ordinal)
+            && !string.Equals(attachment.File.FileName, ComposedOrNull(fileName), StringComparison.Ordinal))
         {
             return new Failure.NotFound($"Attachment {attachmentId} has no file named '{(fileName.Length > 80 ? fileName[..80] + "…" : fileName)}'.");
         }
@@ -111,6 +113,19 @@ public sealed class MessageAttachments(DocumentService documents, FileService fi
     {
         ArgumentNullException.ThrowIfNull(document);
         return document.Kind == Rooms.MessageKind && Rooms.ParseId(document.Id) is not null;
+    }
+
+    private static string? ComposedOrNull(string text)
+    {
+        try
+        {
+            return text.Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // Not valid Unicode (a lone surrogate): no stored name is that.
+            return null;
+        }
     }
 
     private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -21,6 +21,7 @@ public static class AccessControl
         }
 
         return permission == Permissions.View || Holds(caller, document, permission)
+            || (permission == Permissions.Attach && Holds(caller, document, Permissions.Edit))
             ? null
             : new Failure.Forbidden($"You may not {permission} document '{document.Id}'.");
     }

@@ -79,7 +79,7 @@ internal static class ChatEndpoints
         }
 
         var caller = http.Caller();
-        var found = await attachments.FindMessageAsync(caller, id, Permissions.Edit, cancellationToken);
+        var found = await attachments.FindMessageAsync(caller, id, Permissions.Attach, cancellationToken);
         if (!found.TryGetValue(out var message, out var failure))
         {
             return ChatErrors.From(failure, ChatErrors.MessageNotFound);

@@ -96,6 +96,20 @@ public sealed class ChatAttachmentTests : IAsyncLifetime
         Assert.Contains("filename*=UTF-8''Pr%C3%BCfbericht%202026.txt", disposition, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_name_sent_decomposed_as_macos_browsers_do_downloads_by_that_original_name()
+    {
+        var decomposed = "Cafe\u0301 menu\u0308.txt";
+        using var upload = await _author.PostFormAsync(43, FormData(new Part(decomposed, "text/plain", [1, 2, 3])));
+        Assert.Equal(Ok, await upload.Content.ReadAsStringAsync(Token));
+        var id = (await _author.ListAsync(43)).Single().GetProperty("attachmentId").GetInt64();
+
+        using var response = await _author.GetAsync($"/chat/api/v1/attachments/{id}/{Uri.EscapeDataString(decomposed)}", Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([1, 2, 3], await response.Content.ReadAsByteArrayAsync(Token));
+    }
+
     [Theory]
     [InlineData("Photo.png")]
     [InlineData("photo.png.exe")]
@@ -294,6 +308,30 @@ public sealed class ChatAttachmentTests : IAsyncLifetime
 
         await delete.ErrorTextAsync(HttpStatusCode.Forbidden);
         Assert.Equal(2, (await member.ListAsync(42)).Length);
+    }
+
+    [Fact]
+    public async Task A_room_member_attaches_but_cannot_overwrite_or_change_the_authors_message_through_the_native_api()
+    {
+        using var member = await _app.SignInAsync("member");
+
+        using var overwrite = new ByteArrayContent("not the author's photo"u8.ToArray());
+        overwrite.Headers.ContentType = new("image/png");
+        using var version = await member.PutAsync("/v1/files/77/content", overwrite, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, version.StatusCode);
+        using var replace = new ByteArrayContent("not the author's photo"u8.ToArray());
+        replace.Headers.ContentType = new("image/png");
+        using var slot = await member.PutAsync("/v1/documents/42/files/file/0", replace, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, slot.StatusCode);
+        using var patch = new StringContent("""{"properties":{"roomId":"7"}}""", Encoding.UTF8, "application/json");
+        using var moved = await member.PatchAsync("/v1/documents/42", patch, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, moved.StatusCode);
+
+        using var download = await _author.GetAsync("/chat/api/v1/attachments/77/photo.png", Token);
+        Assert.Equal(PhotoBytes, await download.Content.ReadAsByteArrayAsync(Token));
+        Assert.Equal(6, (await _author.MetadataAsync(77)).GetProperty("roomId").GetInt64());
+        using var upload = await member.PostFormAsync(42, FormData(new Part("mine.txt", "text/plain", [1, 2, 3])));
+        Assert.Equal(Ok, await upload.Content.ReadAsStringAsync(Token));
     }
 
     [Fact]

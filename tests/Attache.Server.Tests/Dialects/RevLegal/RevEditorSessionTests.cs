@@ -98,6 +98,20 @@ public sealed class RevEditorSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_refused_for_its_checksum_leaves_the_stable_transcript_served()
+    {
+        using (var content = new StringContent(Edited, Encoding.UTF8, "application/json"))
+        {
+            content.Headers.ContentMD5 = new byte[16];
+            using var refused = await _native.PutAsync("/v1/files/att-ai/content", content, NativeApi.Token);
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(RevWorld.Transcript, await JsonContentAsync());
+        Assert.Contains("“Yes”", await TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_json_representation_parses_back_to_what_was_stored_with_word_timestamps_and_monologue_types()
     {
         using var response = await _rev.GetAsync("/rev/api/v1/attachments/att-human/content.json", NativeApi.Token);
