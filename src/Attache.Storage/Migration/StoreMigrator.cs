@@ -40,6 +40,8 @@ public sealed class StoreMigrator
 
     private const int Batch = 500;
 
+    private const int BlobsAtOnce = 16;
+
     private readonly IConfiguration _source;
     private readonly IConfiguration _target;
 
@@ -109,49 +111,62 @@ public sealed class StoreMigrator
         IBlobStore source, IBlobStore target, List<(string Key, long Size)> keys, long rows, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
     {
         long copied = 0, present = 0, bytes = 0, done = 0;
-        var corrupt = new List<string>();
-        foreach (var (key, size) in keys)
+        var corrupt = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var reportLock = new Lock();
+        void Done()
         {
-            if (await target.ExistsAsync(key, cancellationToken))
+            // One report at a time and in order, so the progress a user sees only grows.
+            lock (reportLock)
             {
-                present++;
+                progress?.Report(new MigrationProgress("blobs", ++done, keys.Count));
+            }
+        }
+
+        // Each blob is a few round trips to the target (exists, put, commit, read back); several at once keep both
+        // stores busy. Small enough not to crowd a node's share of the service.
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = BlobsAtOnce, CancellationToken = cancellationToken }, async (entry, token) =>
+        {
+            var (key, size) = entry;
+            if (await target.ExistsAsync(key, token))
+            {
+                Interlocked.Increment(ref present);
             }
             else
             {
-                await using var content = await OpenAsync(source, key, size, cancellationToken);
+                await using var content = await OpenAsync(source, key, size, token);
                 if (content is null)
                 {
                     corrupt.Add(key + $" (missing from the source, or not {size} bytes long there)");
-                    progress?.Report(new MigrationProgress("blobs", ++done, keys.Count));
-                    continue;
+                    Done();
+                    return;
                 }
 
-                var staged = await target.StageAsync(content, long.MaxValue, cancellationToken);
+                var staged = await target.StageAsync(content, long.MaxValue, token);
                 await using var blob = staged.Value!;
                 if (!string.Equals(blob.Sha256, key, StringComparison.Ordinal))
                 {
                     // The source's bytes are not the ones the metadata names: nothing of them goes to the target.
                     corrupt.Add(key + $" (the source's bytes hash to {blob.Sha256})");
-                    progress?.Report(new MigrationProgress("blobs", ++done, keys.Count));
-                    continue;
+                    Done();
+                    return;
                 }
 
-                await blob.CommitAsync(cancellationToken);
-                copied++;
-                bytes += blob.Size;
+                await blob.CommitAsync(token);
+                Interlocked.Increment(ref copied);
+                Interlocked.Add(ref bytes, blob.Size);
             }
 
             // Read back what the target now serves under the key, whether copied now or before.
-            var actual = await HashAsync(target, key, size, cancellationToken);
+            var actual = await HashAsync(target, key, size, token);
             if (!string.Equals(actual, key, StringComparison.Ordinal))
             {
                 corrupt.Add(key + (actual is null ? " (missing from the target)" : $" (the target's bytes hash to {actual})"));
             }
 
-            progress?.Report(new MigrationProgress("blobs", ++done, keys.Count));
-        }
+            Done();
+        });
 
-        return new MigrationReport(rows, copied, present, bytes, corrupt);
+        return new MigrationReport(rows, copied, present, bytes, [.. corrupt.Order(StringComparer.Ordinal)]);
     }
 
     private static async Task<string?> HashAsync(IBlobStore store, string key, long size, CancellationToken cancellationToken)
