@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Data.Common;
+using Amazon.Runtime;
 using System.Diagnostics;
 using Attache.Storage.Migration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Attache.Cli;
 
@@ -61,6 +64,12 @@ internal static class MigrateCommand
             {
                 await error.WriteLineAsync($"attache: {exception.Message}");
                 return 2;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or OptionsValidationException or DbException or AmazonServiceException)
+            {
+                // A configuration that names no usable store, or a store that refuses: the reason, not a stack trace.
+                await error.WriteLineAsync($"attache: {exception.Message}");
+                return 1;
             }
 
             await output.WriteLineAsync(

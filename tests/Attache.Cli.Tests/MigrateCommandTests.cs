@@ -108,6 +108,24 @@ public sealed class MigrateCommandTests : IAsyncDisposable
         Assert.Contains("--source", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_target_configuration_naming_no_usable_store_is_an_error_message()
+    {
+        var source = await FilledSourceAsync();
+        var unknown = Path.Combine(_folder, "unknown.json");
+        await File.WriteAllTextAsync(unknown, """{"Attache":{"Metadata":{"Provider":"Oracle"}}}""", Token);
+        var result = await RunAsync("migrate", "--source-data", source.Store.DataPath, "--target", unknown);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Attache:Metadata:Provider", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+
+        var same = Path.Combine(_folder, "same.json");
+        await File.WriteAllTextAsync(same, JsonSerializer.Serialize(new { Attache = new { DataPath = source.Store.DataPath } }), Token);
+        result = await RunAsync("migrate", "--source-data", source.Store.DataPath, "--target", same);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("same metadata database", result.Error, StringComparison.Ordinal);
+    }
+
     private sealed record Source(TestStore Store, List<(string FileId, byte[] Content)> Files, byte[] FirstVersion);
 
     /// <summary>An embedded install with two documents, three files (one with two versions) and a principal; its server stopped.</summary>
