@@ -37,6 +37,7 @@ public sealed class MigrateCommandTests : IAsyncDisposable
         var again = await RunAsync("migrate", "--source-data", source.Store.DataPath, "--target", TargetFile(target));
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Contains("blobs copied 0, already there 3", again.Output, StringComparison.Ordinal);
+        Assert.StartsWith("rows 0,", again.Output, StringComparison.Ordinal);
 
         // A server on the target serves every file, its versions, the admin's key and the principals, as the source did.
         await using var moved = new AttacheApp(store: target);

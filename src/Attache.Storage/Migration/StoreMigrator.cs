@@ -12,6 +12,11 @@ using Npgsql;
 namespace Attache.Storage.Migration;
 
 /// <summary>What a migration did, and the blobs whose bytes did not match their SHA-256.</summary>
+/// <param name="Rows">Rows written to the target: rows it already held are not counted.</param>
+/// <param name="BlobsCopied">Blobs written to the target by this run.</param>
+/// <param name="BlobsAlreadyThere">Blobs the target held already (still read back and verified).</param>
+/// <param name="Bytes">Bytes of the blobs copied.</param>
+/// <param name="CorruptBlobs">Blobs missing, or whose bytes do not hash to their key, each with the reason.</param>
 public sealed record MigrationReport(long Rows, long BlobsCopied, long BlobsAlreadyThere, long Bytes, IReadOnlyList<string> CorruptBlobs);
 
 /// <summary>How far a migration has come: a stage and its count so far out of a total.</summary>
@@ -246,7 +251,7 @@ public sealed class StoreMigrator
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
         var insert = InsertSql(target, table, columns);
         var identity = target is NpgsqlConnection && columns.Contains("id") && targetTypes.GetValueOrDefault("id") == "bigint" && table is "audit_events" or "jobs";
-        long done = 0;
+        long done = 0, written = 0;
         var transaction = await target.BeginTransactionAsync(cancellationToken);
         try
         {
@@ -262,7 +267,7 @@ public sealed class StoreMigrator
                     command.Parameters.Add(parameter);
                 }
 
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                written += await command.ExecuteNonQueryAsync(cancellationToken);
                 if (++done % Batch == 0)
                 {
                     await transaction.CommitAsync(cancellationToken);
@@ -288,7 +293,7 @@ public sealed class StoreMigrator
         }
 
         progress?.Report(new MigrationProgress(table, done, total));
-        return done;
+        return written;
     }
 
     private static string InsertSql(DbConnection target, string table, string[] columns)
@@ -297,9 +302,7 @@ public sealed class StoreMigrator
         var values = string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
         // A counter keeps the larger value, so ids handed out after the move never repeat one the source gave.
         var conflict = table == "sequences"
-            ? target is NpgsqlConnection
-                ? " ON CONFLICT (name) DO UPDATE SET value = GREATEST(sequences.value, excluded.value)"
-                : " ON CONFLICT (name) DO UPDATE SET value = MAX(sequences.value, excluded.value)"
+            ? " ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE sequences.value < excluded.value"
             : " ON CONFLICT DO NOTHING";
         return $"INSERT INTO {table} ({names}) VALUES ({values}){conflict}";
     }
