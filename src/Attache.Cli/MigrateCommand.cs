@@ -39,6 +39,13 @@ internal static class MigrateCommand
         {
             var output = parsed.InvocationConfiguration.Output;
             var error = parsed.InvocationConfiguration.Error;
+            if (parsed.GetValue(sourceData) is { } data && !File.Exists(Path.Combine(data.FullName, "attache.db")))
+            {
+                // Opening it would create an empty database there, and "migrate" nothing.
+                await error.WriteLineAsync($"attache: {data.FullName} holds no attache.db; --source-data is an embedded install's data folder");
+                return 1;
+            }
+
             var sourceConfiguration = parsed.GetValue(sourceData) is { } folder
                 ? new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Attache:DataPath"] = folder.FullName }).Build()
                 : Load(parsed.GetValue(source)!, "ATTACHE_SOURCE__");

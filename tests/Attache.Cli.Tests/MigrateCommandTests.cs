@@ -120,6 +120,12 @@ public sealed class MigrateCommandTests : IAsyncDisposable
         Assert.Contains("Attache:Metadata:Provider", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
 
+        var empty = Directory.CreateDirectory(Path.Combine(_folder, "not-an-install")).FullName;
+        result = await RunAsync("migrate", "--source-data", empty, "--target", unknown);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("holds no attache.db", result.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(empty));
+
         var same = Path.Combine(_folder, "same.json");
         await File.WriteAllTextAsync(same, JsonSerializer.Serialize(new { Attache = new { DataPath = source.Store.DataPath } }), Token);
         result = await RunAsync("migrate", "--source-data", source.Store.DataPath, "--target", same);
