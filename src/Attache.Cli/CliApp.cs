@@ -42,6 +42,7 @@ internal static class CliApp
         root.Subcommands.Add(UploadCommand(Client));
         root.Subcommands.Add(DownloadCommand(Client));
         root.Subcommands.Add(ImportCommand(Client));
+        root.Subcommands.Add(MigrateCommand.Create());
         return root;
 
         AttacheClient Client(ParseResult parsed) => connect(new Uri(parsed.GetRequiredValue(server)), parsed.GetValue(apiKey));

@@ -22,11 +22,17 @@ public sealed class TestStore : IAsyncDisposable
     private readonly string? _database;
 
     public TestStore()
+        : this(UsesPostgres, S3Blobs.Requested)
+    {
+    }
+
+    /// <summary>A store in the configuration asked for, whatever <see cref="StorageVariable"/> says.</summary>
+    public TestStore(bool postgres, bool s3)
     {
         DataPath = Path.Combine(Path.GetTempPath(), "attache-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataPath);
         Settings = new Dictionary<string, string?> { ["Attache:DataPath"] = DataPath };
-        if (S3Blobs.Requested)
+        if (s3)
         {
             S3 = new S3Blobs();
             foreach (var (key, value) in S3.Settings())
@@ -35,7 +41,7 @@ public sealed class TestStore : IAsyncDisposable
             }
         }
 
-        if (!UsesPostgres)
+        if (!postgres)
         {
             return;
         }
@@ -66,7 +72,7 @@ public sealed class TestStore : IAsyncDisposable
     public Dictionary<string, string?> Settings { get; }
 
     /// <summary>The audit store as another process would open it, e.g. after the server stopped.</summary>
-    public IAuditStore OpenAuditStore() => UsesPostgres
+    public IAuditStore OpenAuditStore() => _database is not null
         ? new PostgresAuditStore(new PostgresDatabase(Settings["Attache:Metadata:ConnectionString"]!, NullLogger<PostgresDatabase>.Instance))
         : new SqliteAuditStore(new SqliteDatabase($"Data Source={Path.Combine(DataPath, "attache.db")}", NullLogger<SqliteDatabase>.Instance));
 
@@ -74,7 +80,7 @@ public sealed class TestStore : IAsyncDisposable
     public async Task<List<string>> QueryAsync(string sql, CancellationToken cancellationToken)
     {
         var values = new List<string>();
-        if (UsesPostgres)
+        if (_database is not null)
         {
             await using var connection = new NpgsqlConnection(Settings["Attache:Metadata:ConnectionString"] + ";Pooling=false");
             await connection.OpenAsync(cancellationToken);
