@@ -74,6 +74,21 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
             ? Store.S3.Keys().Where(key => key.StartsWith(Store.S3.Prefix + "staging/", StringComparison.Ordinal))
             : BlobFiles().Where(path => path.StartsWith(Path.Combine(DataPath, "blobs", ".staging") + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 
+    /// <summary>Deletes every stored blob, as a store that lost its bytes would.</summary>
+    public async Task LoseAllBlobsAsync()
+    {
+        if (Store.S3 is not null)
+        {
+            await Store.S3.PurgeAsync();
+            return;
+        }
+
+        foreach (var blob in BlobFiles().ToList())
+        {
+            File.Delete(blob);
+        }
+    }
+
     /// <summary>Overwrites a stored blob with other bytes, as damage to the store would.</summary>
     public async Task DamageBlobAsync(string sha256, byte[] bytes)
     {

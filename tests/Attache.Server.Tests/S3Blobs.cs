@@ -70,6 +70,9 @@ internal sealed class S3Blobs : IAsyncDisposable
             InputStream = new MemoryStream(bytes),
         });
 
+    /// <summary>Deletes every object under the prefix, as a store that lost its bytes would.</summary>
+    public Task PurgeAsync() => S3TestService.PurgeAsync(_client, Bucket, Prefix);
+
     public async ValueTask DisposeAsync()
     {
         await S3TestService.PurgeAsync(_client, Bucket, Prefix);

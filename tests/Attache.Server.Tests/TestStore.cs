@@ -76,6 +76,26 @@ public sealed class TestStore : IAsyncDisposable
         ? new PostgresAuditStore(new PostgresDatabase(Settings["Attache:Metadata:ConnectionString"]!, NullLogger<PostgresDatabase>.Instance))
         : new SqliteAuditStore(new SqliteDatabase($"Data Source={Path.Combine(DataPath, "attache.db")}", NullLogger<SqliteDatabase>.Instance));
 
+    /// <summary>Renames the documents table away behind the server's back, so that every query on it fails.</summary>
+    public async Task BreakDocumentsTableAsync(CancellationToken cancellationToken)
+    {
+        const string sql = "ALTER TABLE documents RENAME TO documents_gone";
+        if (UsesPostgres)
+        {
+            await using var connection = new NpgsqlConnection(Settings["Attache:Metadata:ConnectionString"] + ";Pooling=false");
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(DataPath, "attache.db")};Pooling=False");
+        await sqlite.OpenAsync(cancellationToken);
+        await using var rename = sqlite.CreateCommand();
+        rename.CommandText = sql;
+        await rename.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The first column of every row <paramref name="sql"/> selects from the metadata database, read-only.</summary>
     public async Task<List<string>> QueryAsync(string sql, CancellationToken cancellationToken)
     {

@@ -26,4 +26,22 @@ internal static class AuditTrailReader
 
         return items;
     }
+
+    /// <summary>Polls <c>GET /v1/audit</c> until one event of the query matches <paramref name="match"/> (at most 5 s); other tests' events may be there first.</summary>
+    public static async Task<List<JsonElement>> AuditEventsAsync(this HttpClient admin, string query, Func<JsonElement, bool> match)
+    {
+        List<JsonElement> items = [];
+        for (var i = 0; i < 200; i++)
+        {
+            items = await admin.AuditEventsAsync(query, 0);
+            if (items.Any(match))
+            {
+                return items;
+            }
+
+            await Task.Delay(25, NativeApi.Token);
+        }
+
+        return items;
+    }
 }

@@ -157,10 +157,7 @@ public sealed class DocumentApiPresignedTests : IAsyncLifetime
     public async Task A_missing_blob_is_a_logged_500_in_the_envelope_without_details()
     {
         var token = await _world.TokenAsync();
-        foreach (var blob in _world.App.BlobFiles().ToList())
-        {
-            File.Delete(blob);
-        }
+        await _world.App.LoseAllBlobsAsync();
 
         using var response = await _world.GetAsync("/docapi/download/doc-abc-123-def-456", token);
 
@@ -171,12 +168,7 @@ public sealed class DocumentApiPresignedTests : IAsyncLifetime
     public async Task A_broken_database_is_a_500_in_the_envelope_with_the_calls_own_message()
     {
         var token = await _world.TokenAsync();
-        var database = Path.Combine(_world.App.DataPath, "attache.db");
-        await File.WriteAllBytesAsync(database, new byte[64 * 1024], Token);
-        foreach (var sidecar in new[] { database + "-wal", database + "-shm" }.Where(File.Exists))
-        {
-            await File.WriteAllBytesAsync(sidecar, new byte[64 * 1024], Token);
-        }
+        await _world.App.Store.BreakDocumentsTableAsync(Token);
 
         using var presign = await _world.PostAsync("/docapi/download", """{"document_id":"doc-abc-123-def-456"}""", token);
 

@@ -58,7 +58,7 @@ public sealed class AttachmentTests(SpeechExecWorld world) : IClassFixture<Speec
         var cri = response.Headers.GetValues("x-sps-cri").Single();
 
         using var admin = world.CreateAdminClient();
-        var events = await admin.AuditEventsAsync($"?action=download&document={SeedDictation}&limit=1000", 1);
+        var events = await admin.AuditEventsAsync($"?action=download&document={SeedDictation}&limit=1000", e => e.Str("correlationId") == cri);
         var download = Assert.Single(events, e => e.Str("correlationId") == cri);
         Assert.Equal("server-key:SpeechExec", download.Str("principal"));
         Assert.Equal("ok", download.Str("result"));

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Attache.Server.Tests.Api;
-using Microsoft.Data.Sqlite;
 using static Attache.Server.Tests.Dialects.SpeechExec.SpeechExecWorld;
 
 namespace Attache.Server.Tests.Dialects.SpeechExec;
@@ -33,10 +32,7 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task Bytes_missing_from_the_blob_store_are_500_Generic_error_with_the_cri_in_the_log()
     {
-        foreach (var blob in _world.App.BlobFiles().ToList())
-        {
-            File.Delete(blob);
-        }
+        await _world.App.LoseAllBlobsAsync();
 
         using var response = await _world.GetAsync(SeedPath, "\"" + ServerKey + "\"");
         var cri = await response.AssertErrorAsync(HttpStatusCode.InternalServerError, "Generic_error");
@@ -46,17 +42,11 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_database_is_500_Generic_error_with_the_exception_logged_under_the_cri_and_never_shown()
     {
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_world.App.DataPath, "attache.db")};Pooling=False"))
-        {
-            await connection.OpenAsync(NativeApi.Token);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE documents RENAME TO documents_gone";
-            await command.ExecuteNonQueryAsync(NativeApi.Token);
-        }
+        await _world.App.Store.BreakDocumentsTableAsync(NativeApi.Token);
 
         using var response = await _world.GetAsync(SeedPath, "\"" + ServerKey + "\"");
         var cri = await response.AssertErrorAsync(HttpStatusCode.InternalServerError, "Generic_error");
         Assert.DoesNotContain("documents", await response.Content.ReadAsStringAsync(NativeApi.Token), StringComparison.Ordinal);
-        Assert.Contains(_world.Log.Lines, line => line.Contains(cri, StringComparison.Ordinal) && line.EndsWith("SqliteException", StringComparison.Ordinal));
+        Assert.Contains(_world.Log.Lines, line => line.Contains(cri, StringComparison.Ordinal) && (line.EndsWith("SqliteException", StringComparison.Ordinal) || line.EndsWith("PostgresException", StringComparison.Ordinal)));
     }
 }
