@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Attache.Server.Tests;
@@ -45,6 +48,15 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
     public TestStore Store { get; }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The server's warnings and errors, kept so a test can assert that no request ended in an unhandled exception.</summary>
+    public FakeLogCollector Logs { get; } = new(Options.Create(new FakeLogCollectorOptions
+    {
+        FilteredLevels = { LogLevel.Warning, LogLevel.Error, LogLevel.Critical },
+    }));
+
+    /// <summary>What the server logged at Error or above.</summary>
+    public IReadOnlyList<FakeLogRecord> Errors => [.. Logs.GetSnapshot().Where(record => record.Level >= LogLevel.Error)];
 
     public static AttacheApp Kestrel(IDictionary<string, string?>? settings = null, TestStore? store = null)
     {
@@ -120,6 +132,7 @@ public sealed class AttacheApp : WebApplicationFactory<Program>
 
         builder.UseSetting("Urls", "http://127.0.0.1:0");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(new FakeLoggerProvider(Logs)));
     }
 
     public override async ValueTask DisposeAsync()
