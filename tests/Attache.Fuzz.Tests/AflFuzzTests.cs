@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Attache.Fuzz;
 
 namespace Attache.Fuzz.Tests;
 
 [CollectionDefinition(nameof(AflFuzzTests), DisableParallelization = true)]
-public sealed class AflFuzzCollection;
+public sealed class AflFuzzRuns;
 
 /// <summary>
 /// Each harness under afl-fuzz through fuzz/run for <see cref="SecondsVariable"/> seconds (60 by default): no crash, no

@@ -1,5 +1,4 @@
 using System.Net;
-using Attache.Fuzz;
 
 namespace Attache.Fuzz.Tests;
 
@@ -55,7 +54,7 @@ public sealed class SeedCorpusTests
     [InlineData("field-then-file", HttpStatusCode.Created)]
     [InlineData("quoted-boundary", HttpStatusCode.Created)]
     [InlineData("hostile-name", HttpStatusCode.Created)]
-    [InlineData("bad-md5", HttpStatusCode.BadRequest)]
+    [InlineData("bad-md5", HttpStatusCode.UnprocessableEntity)]
     [InlineData("no-final-boundary", HttpStatusCode.BadRequest)]
     [InlineData("no-file-part", HttpStatusCode.BadRequest)]
     [InlineData("not-multipart", HttpStatusCode.BadRequest)]
