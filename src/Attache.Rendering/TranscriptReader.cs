@@ -69,8 +69,15 @@ internal static class TranscriptReader
         // The reader appends its own position to the message; the path, line and byte are given separately.
         var message = exception.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut < 0 ? message : message[..cut]).Trim();
+        message = (cut < 0 ? message : message[..cut]).Trim();
+
+        // A bad literal is quoted with the rest of the reader's buffer: up to the whole buffer of the client's bytes,
+        // and different text for the same body depending on how it arrived. The position already says where it is.
+        var literal = message.LastIndexOf(BadLiteral, StringComparison.Ordinal);
+        return message.StartsWith('\'') && literal > 0 ? "Not a JSON literal" + message[(literal + BadLiteral.Length)..] : message;
     }
+
+    private const string BadLiteral = "' is an invalid JSON literal";
 
     /// <summary>A well-formed document of the wrong shape, at <see cref="Path"/>.</summary>
     private sealed class TranscriptShapeException(string path, string message) : Exception(message)

@@ -96,3 +96,53 @@ public sealed class FileNamesTests
         Assert.Equal(raw, FileNames.Sanitize(raw).Value);
     }
 }
+
+public sealed class FileNamesFuzzFindingsTests
+{
+    // Found by fuzzing: String.Normalize throws on U+FFFE, so such a name was an unhandled exception (a 500), not a name.
+    [Theory]
+    [InlineData("a\uFFFEb.txt", "ab.txt")]
+    [InlineData("a\uFFFFb.txt", "ab.txt")]
+    [InlineData("a\uFDD0b.txt", "ab.txt")]
+    [InlineData("a\U0001FFFEb.txt", "ab.txt")]
+    public void Noncharacters_are_dropped(string raw, string expected) =>
+        Assert.Equal(expected, FileNames.Sanitize(raw).Value);
+
+    [Fact]
+    public void Every_code_point_gives_a_name_or_a_failure_never_an_exception()
+    {
+        for (var value = 0; value <= 0x10FFFF; value++)
+        {
+            var text = value is >= 0xD800 and <= 0xDFFF ? ((char)value).ToString() : char.ConvertFromUtf32(value);
+            var outcome = FileNames.Sanitize("a" + text + ".txt");
+            Assert.True(outcome.Succeeded, $"U+{value:X4}");
+        }
+    }
+
+    // Found by fuzzing: only ASCII spaces were trimmed before trailing dots and after shortening, so a name could end
+    // in another space (U+2002) and sanitising it again changed it.
+    [Theory]
+    [InlineData("a\u2002.", "a")]
+    [InlineData("a.\u3000.", "a")]
+    [InlineData("\u2002a\u2002", "a")]
+    public void Trailing_spaces_of_every_kind_and_dots_are_trimmed_together(string raw, string expected) =>
+        Assert.Equal(expected, FileNames.Sanitize(raw).Value);
+
+    // Seen while fixing the above: a name whose first 255 bytes are dots was shortened to nothing and accepted as "".
+    [Fact]
+    public void A_name_shortened_to_nothing_is_invalid()
+    {
+        var failure = Assert.IsType<Failure.Invalid>(FileNames.Sanitize(new string('.', 300) + new string('y', 20)).Failure);
+        Assert.Equal("fileName", failure.Field);
+    }
+
+    [Fact]
+    public void A_name_shortened_before_a_wide_space_does_not_end_in_it()
+    {
+        var raw = new string('x', 252) + "\u2002" + new string('y', 20);
+        var name = FileNames.Sanitize(raw).Value;
+
+        Assert.False(char.IsWhiteSpace(name[^1]));
+        Assert.Equal(name, FileNames.Sanitize(name).Value);
+    }
+}

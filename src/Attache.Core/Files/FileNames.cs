@@ -10,8 +10,8 @@ public static class FileNames
     public const int MaxUtf8Bytes = 255;
 
     /// <summary>
-    /// Keeps the last path segment (so <c>C:\fakepath\a.txt</c> becomes <c>a.txt</c>), drops control and
-    /// bidirectional-override characters, trims spaces and trailing dots, normalises to NFC and shortens to
+    /// Keeps the last path segment (so <c>C:\fakepath\a.txt</c> becomes <c>a.txt</c>), drops control,
+    /// bidirectional-override and noncharacters, trims white space and trailing dots, normalises to NFC and shortens to
     /// 255 UTF-8 bytes keeping the extension. Null or empty input gives <see cref="Default"/>; input that
     /// leaves nothing (such as <c>..</c>) is invalid.
     /// </summary>
@@ -34,13 +34,14 @@ public static class FileNames
             }
         }
 
-        var name = builder.ToString().Normalize(NormalizationForm.FormC).Trim().TrimEnd('.', ' ');
+        // Shortening can leave nothing too: the first 255 bytes may be dots and white space alone.
+        var name = Shorten(Trim(builder.ToString().Normalize(NormalizationForm.FormC)));
         if (name.Length == 0)
         {
             return new Failure.Invalid($"The file name '{Printable(raw)}' has no usable characters.", "fileName");
         }
 
-        return Shorten(name);
+        return name;
     }
 
     private static bool IsUnsafe(Rune rune)
@@ -48,7 +49,23 @@ public static class FileNames
         var category = Rune.GetUnicodeCategory(rune);
         return category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
                    or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
-            || rune.Value == 0xFFFD;
+            || rune.Value == 0xFFFD || IsNoncharacter(rune.Value);
+    }
+
+    // U+FDD0–U+FDEF and the last two code points of every plane are reserved for internal use (and String.Normalize
+    // rejects U+FFFE), so they never belong in a name.
+    private static bool IsNoncharacter(int value) => value is >= 0xFDD0 and <= 0xFDEF || (value & 0xFFFE) == 0xFFFE;
+
+    // Leading white space; trailing white space of every kind and dots, mixed, so that sanitising a result again keeps it.
+    private static string Trim(string name)
+    {
+        var end = name.Length;
+        while (end > 0 && (char.IsWhiteSpace(name[end - 1]) || name[end - 1] == '.'))
+        {
+            end--;
+        }
+
+        return name[..end].TrimStart();
     }
 
     private static string Shorten(string name)
@@ -74,7 +91,7 @@ public static class FileNames
             stem.Append(rune.ToString());
         }
 
-        return stem.ToString().TrimEnd('.', ' ') + extension;
+        return Trim(stem.ToString()) + extension;
     }
 
     private static string Printable(string raw) =>

@@ -1,0 +1,44 @@
+using Attache.Fuzz;
+using SharpFuzz;
+
+// attache-fuzz <target>              : serve afl-fuzz (SharpFuzz's fork server; one process, many inputs)
+// attache-fuzz <target> <file>...    : run the target once per file and print what each did (triage of findings)
+if (args.Length == 0 || !FuzzTargets.Names.Contains(args[0]))
+{
+    Console.Error.WriteLine($"usage: Attache.Fuzz <{string.Join('|', FuzzTargets.Names)}> [input file...]");
+    return 2;
+}
+
+if (args.Length > 1)
+{
+    var target = FuzzTargets.Create(args[0])!;
+    using var disposal = target as IDisposable;
+    var failed = 0;
+    foreach (var path in args.Skip(1))
+    {
+        try
+        {
+            target.Run(File.ReadAllBytes(path));
+            Console.WriteLine($"ok    {path}");
+        }
+        catch (Exception exception)
+        {
+            failed++;
+            Console.WriteLine($"CRASH {path}\n{exception}");
+        }
+    }
+
+    return failed == 0 ? 0 : 1;
+}
+
+// Instrumented code may only run once Fuzzer.Run has mapped AFL's coverage memory, so the target (whose set-up calls
+// the product) is made on the first input. The process is killed by afl-fuzz at the end; nothing is disposed.
+IFuzzTarget? fuzzed = null;
+Fuzzer.Run(stream =>
+{
+    fuzzed ??= FuzzTargets.Create(args[0])!;
+    using var copy = new MemoryStream();
+    stream.CopyTo(copy);
+    fuzzed.Run(copy.GetBuffer().AsSpan(0, (int)copy.Length));
+});
+return 0;
