@@ -91,7 +91,11 @@ run() {
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   local rate; rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local transfer; transfer=$(echo "$out" | awk '/Transfer\/sec/ {print $2}')
-  echo "$1: $requests requests, $rate req/s, $transfer/s, server CPU $(awk -v t=$((after-before)) -v n="$requests" -v hz="$TICKS" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }') µs/request"
+  # wrk counts a request when it completes; bytes read count partial ones too, so big files are judged per GiB.
+  local gib; gib=$(echo "$out" | awk '/requests in/ { v = $5; u = substr(v, length(v) - 1); v += 0;
+    f = (u == "KB") ? 1 / 1048576 : (u == "MB") ? 1 / 1024 : (u == "GB") ? 1 : (u == "TB") ? 1024 : 1 / 1073741824; print v * f }')
+  echo "$1: $requests requests, $rate req/s, $transfer/s, server CPU $(awk -v t=$((after-before)) -v n="$requests" -v g="$gib" -v hz="$TICKS" \
+    'BEGIN { printf "%s µs/request, %.2f s/GiB", (n > 0 ? sprintf("%.1f", t * 1e6 / hz / n) : "-"), (g > 0 ? t / hz / g : 0) }')"
 }
 
 start_server ""

@@ -14,7 +14,9 @@ namespace Attache.Server.Tests.Http;
 /// </summary>
 public sealed class CachedReadsTests : IAsyncLifetime
 {
-    private readonly AttacheApp _app = new();
+    // Audit events are written in batches, and each batch is a commit; held back here so that only the test's own
+    // writes move the cache's generation.
+    private readonly AttacheApp _app = new(new Dictionary<string, string?> { ["Attache:Audit:FlushDelay"] = "00:05:00" });
     private HttpClient _admin = null!;
     private HttpClient _reader = null!;
     private string _readerKey = null!;

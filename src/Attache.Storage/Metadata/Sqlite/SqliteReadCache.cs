@@ -15,7 +15,7 @@ namespace Attache.Storage.Metadata.Sqlite;
 public sealed class SqliteReadCache
 {
     /// <summary>Entries kept at most; past it the cache starts over (a burst of distinct keys, not the steady state).</summary>
-    internal const int Capacity = 50_000;
+    internal const int Capacity = 10_000;
 
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
     private readonly ConditionalWeakTable<sqlite3, WriteMark> _hooked = [];
