@@ -65,10 +65,21 @@ public sealed class CachedReadsTests : IAsyncLifetime
 
         var reads = _app.Services.GetRequiredService<SqliteDatabase>().Reads;
         await WarmAsync();
-        var generation = reads.Generation;
-        await WarmAsync();
-        Assert.Equal(generation, reads.Generation);
-        Assert.True(reads.Hits > 0, "the second round of downloads was answered from remembered reads");
+
+        // Background work (the thumbnail worker's poll) also commits now and then; a round it did not cross must be
+        // answered from memory.
+        for (var round = 0; ; round++)
+        {
+            var (generation, hits) = (reads.Generation, reads.Hits);
+            await WarmAsync();
+            if (reads.Generation == generation)
+            {
+                Assert.True(reads.Hits >= hits + 8, $"two downloads of four point reads each were answered from memory ({reads.Hits - hits} hits)");
+                return;
+            }
+
+            Assert.True(round < 5, "something commits to the SQLite file on every request");
+        }
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class SqlitePrincipalStore(SqliteDatabase database) : IPrincipalSt
 
     public Task<Principal?> FindByApiKeyAsync(string sha256, CancellationToken cancellationToken) =>
         database.Reads.GetOrReadAsync("api-key", sha256, 0, () => FindOneAsync($"SELECT {PrefixedColumns} FROM api_keys k JOIN principals p ON p.name = k.principal WHERE k.sha256 = @value;",
-            sha256, cancellationToken));
+            sha256, cancellationToken), keepAbsent: false);
 
     public async Task<IReadOnlyList<Principal>> ListAsync(string? after, int limit, CancellationToken cancellationToken)
     {
@@ -148,7 +148,7 @@ public sealed class SqlitePrincipalStore(SqliteDatabase database) : IPrincipalSt
     }
 
     public Task<bool> IsServerApiKeyAsync(string sha256, CancellationToken cancellationToken) =>
-        database.Reads.GetOrReadAsync("server-api-key", sha256, 0, () => QueryIsServerApiKeyAsync(sha256, cancellationToken));
+        database.Reads.GetOrReadAsync("server-api-key", sha256, 0, () => QueryIsServerApiKeyAsync(sha256, cancellationToken), keepAbsent: false);
 
     private async Task<bool> QueryIsServerApiKeyAsync(string sha256, CancellationToken cancellationToken)
     {

@@ -28,8 +28,12 @@ public sealed class SqliteReadCache
     /// <summary>How many reads were answered from the cache; for tests and diagnostics.</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
-    /// <summary>The cached answer to (<paramref name="kind"/>, <paramref name="key"/>, <paramref name="number"/>), else <paramref name="read"/>'s.</summary>
-    internal async Task<T> GetOrReadAsync<T>(string kind, string key, int number, Func<Task<T>> read)
+    /// <summary>
+    /// The cached answer to (<paramref name="kind"/>, <paramref name="key"/>, <paramref name="number"/>), else
+    /// <paramref name="read"/>'s. With <paramref name="keepAbsent"/> false a null or false answer is not kept, so that
+    /// guessed secrets sprayed at the server cannot push the real ones out.
+    /// </summary>
+    internal async Task<T> GetOrReadAsync<T>(string kind, string key, int number, Func<Task<T>> read, bool keepAbsent = true)
     {
         var generation = Interlocked.Read(ref _generation);
         var id = new Key(kind, key, number);
@@ -40,6 +44,11 @@ public sealed class SqliteReadCache
         }
 
         var value = await read();
+        if (!keepAbsent && EqualityComparer<T>.Default.Equals(value, default))
+        {
+            return value;
+        }
+
         if (_entries.Count >= Capacity)
         {
             _entries.Clear();
