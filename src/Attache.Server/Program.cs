@@ -22,7 +22,7 @@ builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
 builder.Services.AddAttacheLinksAndAudit(builder.Configuration);
 builder.Services.AddAttacheRendering(builder.Configuration);
-builder.Services.AddAttacheHttp();
+builder.Services.AddAttacheHttp(builder.Configuration);
 builder.Services.AddAttacheForwardedHeaders(builder.Configuration);
 builder.Services.AddSingleton<DialectMounts>();
 builder.Services.AddAttacheAuth(builder.Configuration);

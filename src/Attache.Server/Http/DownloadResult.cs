@@ -46,6 +46,9 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         public string Result { get; set; } = AuditResults.Ok;
 
         public bool Redirected { get; set; }
+
+        /// <summary>Bytes a front proxy was told to send (X-Accel-Redirect), when it sends them instead.</summary>
+        public long? HandedOver { get; set; }
     }
 
     // Recorded once the body is written or abandoned, so that the trail says what the client really received.
@@ -64,10 +67,16 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
             FileId = Plan.FileId,
             Version = Plan.Version,
             Status = httpContext.Response.StatusCode,
-            Bytes = sent.Body?.BytesSent ?? 0,
+            Bytes = sent.HandedOver ?? sent.Body?.BytesSent ?? 0,
             Range = sent.Range,
-            Detail = head || sent.Redirected
-                ? string.Join("; ", new[] { head ? "HEAD" : null, sent.Redirected ? RedirectDetail : null, audit.Detail }.OfType<string>())
+            Detail = head || sent.Redirected || sent.HandedOver is not null
+                ? string.Join("; ", new[]
+                {
+                    head ? "HEAD" : null,
+                    sent.Redirected ? RedirectDetail : null,
+                    sent.HandedOver is not null ? AccelDetail : null,
+                    audit.Detail,
+                }.OfType<string>())
                 : audit.Detail,
         });
     }
@@ -137,6 +146,23 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
             return;
         }
 
+        if (isGet && services.GetService<AccelRedirect>() is { } accel && AccelIsEquivalent(request.Headers, verdict)
+            && Plan.BlobKey == Plan.Sha256 && accel.Target(Plan.Sha256) is { } target
+            && store.TryGetLocalPath(Plan.BlobKey) is { } localPath && new FileInfo(localPath).Length == Plan.Length)
+        {
+            WriteValidators(response, etag, lastModified);
+            // nginx adds its own Accept-Ranges for the file; a copy from here would be a second one.
+            response.Headers.Remove(HeaderNames.AcceptRanges);
+            WriteSafetyHeaders(response, contentType);
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = contentType;
+            response.ContentLength = 0;
+            response.Headers[AccelRedirect.Header] = target;
+            sent.HandedOver = verdict == RangeVerdict.Satisfiable ? ranges.Sum(r => r.Length) : Plan.Length;
+            sent.Range = verdict == RangeVerdict.Satisfiable ? RangeList(ranges) : null;
+            return;
+        }
+
         var sender = services.GetRequiredService<IBlobSender>();
         await using var body = await sender.OpenAsync(store, Plan, firstOffset, firstLength, cancellationToken);
         if (body is null)
@@ -154,14 +180,7 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
         }
 
         WriteValidators(response, etag, lastModified);
-        response.Headers.XContentTypeOptions = "nosniff";
-        if (IsActiveContent(contentType))
-        {
-            response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-        }
-
-        response.Headers.ContentDisposition = ContentDispositionHeader.Build(Options.DispositionType, Plan.FileName, Options.FileNameStyle);
-        Options.ExtraHeaders?.Invoke(response);
+        WriteSafetyHeaders(response, contentType);
 
         try
         {
@@ -215,6 +234,31 @@ internal sealed class DownloadResult(DownloadPlan plan, DownloadOptions? options
     }
 
     private const string RedirectDetail = "redirected to the blob store";
+
+    private const string AccelDetail = "sent by the front proxy (X-Accel-Redirect)";
+
+    private void WriteSafetyHeaders(HttpResponse response, string contentType)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (IsActiveContent(contentType))
+        {
+            response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+        }
+
+        response.Headers.ContentDisposition = ContentDispositionHeader.Build(Options.DispositionType, Plan.FileName, Options.FileNameStyle);
+        Options.ExtraHeaders?.Invoke(response);
+    }
+
+    /// <summary>
+    /// Whether nginx, sending the file itself, answers what this result would. Not with If-Match, If-Unmodified-Since or
+    /// If-Range (nginx re-evaluates them against its own validators and would refuse or ignore what passed here), nor
+    /// with a Range header this engine ignores (nginx would answer 416 where this answers 200).
+    /// </summary>
+    private static bool AccelIsEquivalent(IHeaderDictionary headers, RangeVerdict verdict) =>
+        StringValues.IsNullOrEmpty(headers.IfMatch)
+        && StringValues.IsNullOrEmpty(headers.IfUnmodifiedSince)
+        && StringValues.IsNullOrEmpty(headers.IfRange)
+        && (StringValues.IsNullOrEmpty(headers.Range) || verdict == RangeVerdict.Satisfiable);
 
     /// <summary>
     /// Whether the blob store, answering a presigned URL, would send what this result would: a plain GET of the whole

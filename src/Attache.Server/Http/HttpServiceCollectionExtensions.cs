@@ -5,9 +5,14 @@ namespace Attache.Server.Http;
 internal static class HttpServiceCollectionExtensions
 {
     /// <summary>Registers the download plumbing; a zero-copy <see cref="IBlobSender"/> registered first wins.</summary>
-    public static IServiceCollection AddAttacheHttp(this IServiceCollection services)
+    public static IServiceCollection AddAttacheHttp(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<IBlobSender, BlobSender>();
+        if (AccelRedirect.From(configuration) is { } accel)
+        {
+            services.AddSingleton(accel);
+        }
+
         return services;
     }
 }

@@ -57,7 +57,7 @@ internal sealed class DownloadHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
         var store = new TestBlobStore(localPaths);
         builder.Services.AddSingleton<IBlobStore>(store);
-        builder.Services.AddAttacheHttp();
+        builder.Services.AddAttacheHttp(builder.Configuration);
 
         var app = builder.Build();
         var host = new DownloadHost(app, store, logs);

@@ -93,9 +93,21 @@ internal sealed class Cluster : IAsyncDisposable
         return client;
     }
 
-    private async Task<Node> StartNodeAsync(string name, CancellationToken cancellationToken)
+    private Task<Node> StartNodeAsync(string name, CancellationToken cancellationToken)
     {
-        var dataPath = Path.Combine(_folder, name);
+        // Settings go by environment, not the command line, so no secret shows in a process listing.
+        var settings = _store.Settings.ToDictionary(
+            pair => "Attache__" + pair.Key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal), pair => pair.Value);
+        return StartServerAsync(_folder, name, settings, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts one server process on a free loopback port with its data under <paramref name="folder"/>/<paramref name="name"/>
+    /// and the given environment (settings as <c>Attache__Section__Key</c>), and waits until it answers.
+    /// </summary>
+    internal static async Task<Node> StartServerAsync(string folder, string name, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var dataPath = Path.Combine(folder, name);
         Directory.CreateDirectory(dataPath);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -106,10 +118,9 @@ internal sealed class Cluster : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ServerAssembly()!);
-        // Settings go by environment, not the command line, so no secret shows in a process listing.
-        foreach (var (key, value) in _store.Settings)
+        foreach (var (key, value) in environment)
         {
-            start.Environment["Attache__" + key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal)] = value;
+            start.Environment[key] = value;
         }
 
         start.Environment["Attache__DataPath"] = dataPath;
@@ -118,11 +129,20 @@ internal sealed class Cluster : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        var log = Path.Combine(_folder, name + ".log");
+        var log = Path.Combine(folder, name + ".log");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new Node(name, process, new Uri($"http://127.0.0.1:{port}/"), log);
         node.CopyOutput();
-        await WaitForHealthAsync(node.Address, process, log, cancellationToken);
+        try
+        {
+            await WaitForHealthAsync(node.Address, process, log, cancellationToken);
+        }
+        catch
+        {
+            await node.StopAsync();
+            throw;
+        }
+
         return node;
     }
 
@@ -130,8 +150,14 @@ internal sealed class Cluster : IAsyncDisposable
     {
         var port = FreePort();
         Balancer = new Uri($"http://127.0.0.1:{port}/");
-        var config = Path.Combine(_folder, "nginx.conf");
-        await File.WriteAllTextAsync(config, NginxConfig(_folder, port, First.Address.Port, Second.Address.Port), cancellationToken);
+        _nginx = await StartNginxAsync(_folder, NginxConfig(_folder, port, First.Address.Port, Second.Address.Port), Balancer, cancellationToken);
+    }
+
+    /// <summary>Starts nginx with <paramref name="configuration"/> (written under <paramref name="folder"/>) and waits until <paramref name="address"/> answers /health.</summary>
+    internal static async Task<Process> StartNginxAsync(string folder, string configuration, Uri address, CancellationToken cancellationToken)
+    {
+        var config = Path.Combine(folder, "nginx.conf");
+        await File.WriteAllTextAsync(config, configuration, cancellationToken);
         var start = new ProcessStartInfo(NginxPath()!)
         {
             RedirectStandardOutput = true,
@@ -139,13 +165,23 @@ internal sealed class Cluster : IAsyncDisposable
             UseShellExecute = false,
         };
         // -e: the error log from the first line on, before the configuration names it (else /var/log/nginx).
-        foreach (var argument in new[] { "-p", _folder + "/", "-c", config, "-e", Path.Combine(_folder, "nginx-error.log") })
+        foreach (var argument in new[] { "-p", folder + "/", "-c", config, "-e", Path.Combine(folder, "nginx-error.log") })
         {
             start.ArgumentList.Add(argument);
         }
 
-        _nginx = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
-        await WaitForHealthAsync(Balancer, _nginx, Path.Combine(_folder, "nginx-error.log"), cancellationToken);
+        var nginx = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
+        try
+        {
+            await WaitForHealthAsync(address, nginx, Path.Combine(folder, "nginx-error.log"), cancellationToken);
+        }
+        catch
+        {
+            await StopAsync(nginx);
+            throw;
+        }
+
+        return nginx;
     }
 
     /// <summary>
@@ -237,18 +273,18 @@ internal sealed class Cluster : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? NginxPath() =>
+    internal static string? NginxPath() =>
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
     /// <summary>The server built beside these tests: artifacts/bin/Attache.Server/&lt;configuration&gt;/Attache.Server.dll.</summary>
-    private static string? ServerAssembly()
+    internal static string? ServerAssembly()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Name;

@@ -20,6 +20,9 @@ public sealed class SqliteDatabase
         _logger = logger;
     }
 
+    /// <summary>The answers of point reads, kept until the next write to this file.</summary>
+    public SqliteReadCache Reads { get; } = new();
+
     /// <summary>Creates the schema or migrates it to the current version. Safe to call on every start.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -82,6 +85,7 @@ public sealed class SqliteDatabase
         try
         {
             await connection.OpenAsync(cancellationToken);
+            Reads.Watch(connection);
             await using var pragmas = Command(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
             return connection;

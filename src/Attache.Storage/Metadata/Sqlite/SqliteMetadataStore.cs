@@ -76,7 +76,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     public Task InitializeAsync(CancellationToken cancellationToken) => _database.MigrateAsync(cancellationToken);
 
-    public async Task<Document?> FindDocumentAsync(string id, CancellationToken cancellationToken)
+    public Task<Document?> FindDocumentAsync(string id, CancellationToken cancellationToken) =>
+        _database.Reads.GetOrReadAsync("document", id, 0, () => QueryDocumentAsync(id, cancellationToken));
+
+    private async Task<Document?> QueryDocumentAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {DocumentColumns} FROM documents WHERE id = @id;");
@@ -160,7 +163,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
     }
 
-    public async Task<StoredFile?> FindFileAsync(string fileId, CancellationToken cancellationToken)
+    public Task<StoredFile?> FindFileAsync(string fileId, CancellationToken cancellationToken) =>
+        _database.Reads.GetOrReadAsync("file", fileId, 0, () => QueryFileAsync(fileId, cancellationToken));
+
+    private async Task<StoredFile?> QueryFileAsync(string fileId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {FileColumns} FROM files WHERE id = @id;");
@@ -168,7 +174,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return (await ReadAllAsync(command, ReadFile, cancellationToken)).SingleOrDefault();
     }
 
-    public async Task<StoredFile?> FindFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken)
+    public Task<StoredFile?> FindFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken) =>
+        _database.Reads.GetOrReadAsync("file-in-slot", documentId + "\n" + slot, index, () => QueryFileInSlotAsync(documentId, slot, index, cancellationToken));
+
+    private async Task<StoredFile?> QueryFileInSlotAsync(string documentId, string slot, int index, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
@@ -179,7 +188,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return (await ReadAllAsync(command, ReadFile, cancellationToken)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<StoredFile>> ListFilesAsync(string documentId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredFile>> ListFilesAsync(string documentId, CancellationToken cancellationToken) =>
+        _database.Reads.GetOrReadAsync("files-of", documentId, 0, () => QueryFilesAsync(documentId, cancellationToken));
+
+    private async Task<IReadOnlyList<StoredFile>> QueryFilesAsync(string documentId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
@@ -296,7 +308,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return await ReadAllAsync(command, ReadVersion, cancellationToken);
     }
 
-    public async Task<FileVersion?> FindVersionAsync(string fileId, int number, CancellationToken cancellationToken)
+    public Task<FileVersion?> FindVersionAsync(string fileId, int number, CancellationToken cancellationToken) =>
+        _database.Reads.GetOrReadAsync("version", fileId, number, () => QueryVersionAsync(fileId, number, cancellationToken));
+
+    private async Task<FileVersion?> QueryVersionAsync(string fileId, int number, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {VersionColumns} FROM file_versions WHERE file_id = @file_id AND number = @number;");

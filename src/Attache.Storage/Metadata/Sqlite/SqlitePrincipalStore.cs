@@ -32,7 +32,7 @@ public sealed class SqlitePrincipalStore(SqliteDatabase database) : IPrincipalSt
         """;
 
     public Task<Principal?> FindAsync(string name, CancellationToken cancellationToken) =>
-        FindOneAsync($"SELECT {Columns} FROM principals WHERE name = @value;", name, cancellationToken);
+        database.Reads.GetOrReadAsync("principal", name, 0, () => FindOneAsync($"SELECT {Columns} FROM principals WHERE name = @value;", name, cancellationToken));
 
     public Task<Principal?> FindByClientIdAsync(string clientId, CancellationToken cancellationToken) =>
         FindOneAsync($"SELECT {Columns} FROM principals WHERE client_id = @value;", clientId, cancellationToken);
@@ -41,8 +41,8 @@ public sealed class SqlitePrincipalStore(SqliteDatabase database) : IPrincipalSt
         FindOneAsync($"SELECT {Columns} FROM principals WHERE email = @value;", email, cancellationToken);
 
     public Task<Principal?> FindByApiKeyAsync(string sha256, CancellationToken cancellationToken) =>
-        FindOneAsync($"SELECT {PrefixedColumns} FROM api_keys k JOIN principals p ON p.name = k.principal WHERE k.sha256 = @value;",
-            sha256, cancellationToken);
+        database.Reads.GetOrReadAsync("api-key", sha256, 0, () => FindOneAsync($"SELECT {PrefixedColumns} FROM api_keys k JOIN principals p ON p.name = k.principal WHERE k.sha256 = @value;",
+            sha256, cancellationToken), keepAbsent: false);
 
     public async Task<IReadOnlyList<Principal>> ListAsync(string? after, int limit, CancellationToken cancellationToken)
     {
@@ -147,7 +147,10 @@ public sealed class SqlitePrincipalStore(SqliteDatabase database) : IPrincipalSt
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<bool> IsServerApiKeyAsync(string sha256, CancellationToken cancellationToken)
+    public Task<bool> IsServerApiKeyAsync(string sha256, CancellationToken cancellationToken) =>
+        database.Reads.GetOrReadAsync("server-api-key", sha256, 0, () => QueryIsServerApiKeyAsync(sha256, cancellationToken), keepAbsent: false);
+
+    private async Task<bool> QueryIsServerApiKeyAsync(string sha256, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, "SELECT EXISTS (SELECT 1 FROM server_api_keys WHERE sha256 = @sha256);");
