@@ -18,6 +18,12 @@ public sealed class RenderingOptions
         "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
         "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     ];
+
+    /// <summary>How many rendition requests the native API resolves at once; each may render, which costs CPU and memory.</summary>
+    public int MaxConcurrent { get; set; } = 2;
+
+    /// <summary>How many more wait for a turn; beyond them a request is answered 503 with Retry-After.</summary>
+    public int MaxQueued { get; set; } = 16;
 }
 
 public static class RenderingServiceCollectionExtensions

@@ -22,6 +22,7 @@ builder.Services.AddAttacheCore();
 builder.Services.AddAttacheStorage(builder.Configuration);
 builder.Services.AddAttacheLinksAndAudit(builder.Configuration);
 builder.Services.AddAttacheRendering(builder.Configuration);
+builder.Services.AddSingleton<RenditionGate>();
 builder.Services.AddAttacheHttp(builder.Configuration);
 builder.Services.AddAttacheForwardedHeaders(builder.Configuration);
 builder.Services.AddSingleton<DialectMounts>();

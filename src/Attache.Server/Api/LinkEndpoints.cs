@@ -43,6 +43,8 @@ internal static class LinkEndpoints
             return failure.ToProblem();
         }
 
+        // The answer holds the credential: no cache may keep it, as with a new API key.
+        http.Response.Headers.CacheControl = "no-store";
         var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{PathBase}/{link.Token}";
         return TypedResults.Ok(new LinkModel(url, link.ExpiresAt, link.FileId, link.Version));
     }

@@ -111,8 +111,11 @@ internal static class NativeApiEndpoints
             list => new VersionListModel(list.Select(VersionModel.From).ToList()));
 
     private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadAsync(
-        string id, string? disposition, HttpContext http, DownloadService downloads, RenditionService renditions, CancellationToken cancellationToken) =>
-        ToDownload(await NativeRenditions.ResolveAsync(http, id, downloads, renditions, cancellationToken), disposition);
+        string id, string? disposition, HttpContext http, DownloadService downloads, RenditionService renditions, RenditionGate gate,
+        CancellationToken cancellationToken) =>
+        await NativeRenditions.ResolveAsync(http, id, downloads, renditions, gate, cancellationToken) is { } outcome
+            ? ToDownload(outcome, disposition)
+            : NativeRenditions.Busy(http);
 
     private static async Task<Results<DownloadResult, ProblemHttpResult>> DownloadVersionAsync(
         string id, string number, string? disposition, HttpContext http, DownloadService downloads, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Attache.Core;
 using Attache.Core.Downloads;
 using Attache.Core.Renditions;
 using Attache.Server.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -13,15 +14,30 @@ namespace Attache.Server.Api;
 /// </summary>
 internal static class NativeRenditions
 {
-    public static async Task<Outcome<DownloadPlan>> ResolveAsync(
-        HttpContext http, string id, DownloadService downloads, RenditionService renditions, CancellationToken cancellationToken)
+    /// <summary>The plan of what to send; null when every rendering turn and queue place is taken.</summary>
+    public static async Task<Outcome<DownloadPlan>?> ResolveAsync(
+        HttpContext http, string id, DownloadService downloads, RenditionService renditions, RenditionGate gate, CancellationToken cancellationToken)
     {
         // The representation depends on these headers, so shared caches must key on them.
         http.Response.Headers.Vary = "Accept, Accept-Charset";
         var (format, charset) = Negotiate(http.Request);
-        return format is null
-            ? await downloads.ResolveAsync(http.Caller(), id, null, cancellationToken)
-            : await renditions.ResolveAsync(http.Caller(), id, format, charset, cancellationToken);
+        if (format is null)
+        {
+            return await downloads.ResolveAsync(http.Caller(), id, null, cancellationToken);
+        }
+
+        using var turn = await gate.EnterAsync(cancellationToken);
+        return turn.IsAcquired ? await renditions.ResolveAsync(http.Caller(), id, format, charset, cancellationToken) : default(Outcome<DownloadPlan>?);
+    }
+
+    /// <summary>503 with Retry-After: the renderers are busy and their queue is full.</summary>
+    public static ProblemHttpResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = RenditionGate.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            "Every rendering turn is taken; try again after Retry-After seconds.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Busy");
     }
 
     /// <summary>

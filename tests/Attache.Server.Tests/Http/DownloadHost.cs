@@ -41,7 +41,8 @@ internal sealed class DownloadHost : IAsyncDisposable
     /// <summary>Set for a Kestrel host: where it listens.</summary>
     public Uri? Address { get; private set; }
 
-    public static async Task<DownloadHost> StartAsync(bool kestrel, bool localPaths, CancellationToken cancellationToken)
+    /// <summary>Starts the host; with a real <c>blobs</c> store it serves from that instead of its own folder (plans are then registered by hand).</summary>
+    public static async Task<DownloadHost> StartAsync(bool kestrel, bool localPaths, CancellationToken cancellationToken, IBlobStore? blobs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (kestrel)
@@ -56,7 +57,7 @@ internal sealed class DownloadHost : IAsyncDisposable
         var logs = new LogSink();
         builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
         var store = new TestBlobStore(localPaths);
-        builder.Services.AddSingleton<IBlobStore>(store);
+        builder.Services.AddSingleton(blobs ?? store);
         builder.Services.AddAttacheHttp(builder.Configuration);
 
         var app = builder.Build();

@@ -1,7 +1,8 @@
 using System.Text;
 using Attache.Server.Http;
+using Attache.Server.Tests.Http;
 
-namespace Attache.Server.Tests.Http;
+namespace Attache.Server.Tests.Reliability.Headers;
 
 public sealed class ContentDispositionTests(DownloadFixture fixture) : IClassFixture<DownloadFixture>
 {
@@ -22,7 +23,7 @@ public sealed class ContentDispositionTests(DownloadFixture fixture) : IClassFix
 
     [Theory]
     [MemberData(nameof(HostileNames))]
-    public async Task Hostile_names_give_one_safe_filename_and_a_filename_star_that_decodes_back(string fileName)
+    public async Task C19_Hostile_names_give_one_safe_filename_and_a_filename_star_that_decodes_back(string fileName)
     {
         var name = "hostile-" + Guid.NewGuid().ToString("N");
         fixture.Kestrel.Add(name, "testcontent", "text/plain", fileName);
@@ -52,14 +53,14 @@ public sealed class ContentDispositionTests(DownloadFixture fixture) : IClassFix
     [InlineData("naïve.pdf", "attachment; filename=\"na_ve.pdf\"; filename*=UTF-8''na%C3%AFve.pdf")]
     [InlineData("a\"b.txt", "attachment; filename=\"a_b.txt\"; filename*=UTF-8''a%22b.txt")]
     [InlineData("", "attachment")]
-    public void Quoted_style_writes_RFC_6266_with_filename_star_only_when_needed(string fileName, string expected) =>
+    public void C19_Quoted_style_writes_RFC_6266_with_filename_star_only_when_needed(string fileName, string expected) =>
         Assert.Equal(expected, ContentDispositionHeader.Build("attachment", fileName));
 
     [Theory]
     [InlineData("dictation.dss", "inline; filename=dictation.dss")]
     [InlineData("my file.dss", "inline; filename=\"my file.dss\"")]
     [InlineData("diktat-ä.dss", "inline; filename=diktat-_.dss; filename*=UTF-8''diktat-%C3%A4.dss")]
-    public void Unquoted_style_leaves_tokens_bare(string fileName, string expected) =>
+    public void C19_Unquoted_style_leaves_tokens_bare(string fileName, string expected) =>
         Assert.Equal(expected, ContentDispositionHeader.Build("inline", fileName, FileNameStyle.UnquotedToken));
 
     [Theory]
@@ -67,11 +68,11 @@ public sealed class ContentDispositionTests(DownloadFixture fixture) : IClassFix
     [InlineData("attachment; x=1")]
     [InlineData("in line")]
     [InlineData("a\r\nb")]
-    public void A_disposition_type_that_is_not_a_token_is_refused(string type) =>
+    public void C19_A_disposition_type_that_is_not_a_token_is_refused(string type) =>
         Assert.Throws<ArgumentException>(() => ContentDispositionHeader.Build(type, "a.txt"));
 
     [Fact]
-    public void Every_byte_outside_attr_char_is_percent_encoded_in_upper_case_hex()
+    public void C19_Every_byte_outside_attr_char_is_percent_encoded_in_upper_case_hex()
     {
         var all = new string([.. Enumerable.Range(1, 0x7F).Select(i => (char)i)]);
 

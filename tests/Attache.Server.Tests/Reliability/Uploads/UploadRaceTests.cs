@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Security.Cryptography;
+using Attache.Server.Tests.Api;
 
-namespace Attache.Server.Tests.Api;
+namespace Attache.Server.Tests.Reliability.Uploads;
 
 /// <summary>Uploads that race other writes of the same file or document, through real Kestrel.</summary>
 public sealed class UploadRaceTests : IAsyncLifetime
@@ -25,7 +26,7 @@ public sealed class UploadRaceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Concurrent_good_and_bad_checksum_uploads_never_roll_the_file_back_to_an_older_version()
+    public async Task E34_Concurrent_good_and_bad_checksum_uploads_never_roll_the_file_back_to_an_older_version()
     {
         var first = await _client.UploadAsync("doc", "v0"u8.ToArray(), "f.txt");
         var uploads = Enumerable.Range(0, 12).Select(async i =>
@@ -50,7 +51,7 @@ public sealed class UploadRaceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Concurrent_raw_uploads_into_one_empty_slot_all_land_as_versions_of_one_file()
+    public async Task E34_Concurrent_raw_uploads_into_one_empty_slot_all_land_as_versions_of_one_file()
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
@@ -65,7 +66,7 @@ public sealed class UploadRaceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Concurrent_multipart_uploads_to_one_slot_each_take_their_own_index()
+    public async Task E34_Concurrent_multipart_uploads_to_one_slot_each_take_their_own_index()
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
@@ -83,7 +84,7 @@ public sealed class UploadRaceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_upload_that_finishes_after_its_document_was_purged_is_refused_and_leaves_no_bytes()
+    public async Task E33_An_upload_that_finishes_after_its_document_was_purged_is_refused_and_leaves_no_bytes()
     {
         // S3 shows an upload only once a whole part has arrived, which this class's limit does not let in.
         await using var own = _app.BytesBeforeStagingShows > 30_000
@@ -124,7 +125,7 @@ public sealed class UploadRaceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_re_upload_over_the_limit_leaves_the_current_version_downloadable_whatever_its_framing()
+    public async Task E29_A_re_upload_over_the_limit_leaves_the_current_version_downloadable_whatever_its_framing()
     {
         var first = await _client.UploadAsync("doc", "keep me"u8.ToArray(), "k.txt");
 

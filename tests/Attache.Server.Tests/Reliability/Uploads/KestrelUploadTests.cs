@@ -2,10 +2,16 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Attache.Server.Tests.Api;
 
-namespace Attache.Server.Tests.Api;
+namespace Attache.Server.Tests.Reliability.Uploads;
 
-/// <summary>Uploads and downloads through real Kestrel on a loopback port.</summary>
+/// <summary>
+/// Reliability cases E29, E36 and E37 (reliability.md §3 E) that need a real socket: uploads through Kestrel on a
+/// loopback port, cut off, reset, over-long or refused before their body is read.
+/// E36: the server has no resumable uploads, so "offset and state reflect only durable bytes" means a broken body
+/// leaves no version and no staging file, and a file that existed shows <c>UploadFromClientToServerFailed</c>.
+/// </summary>
 public sealed class KestrelUploadTests : IAsyncLifetime
 {
     private AttacheApp _app = null!;
@@ -25,7 +31,7 @@ public sealed class KestrelUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_200_MiB_file_round_trips_byte_exact_without_either_side_holding_it()
+    public async Task E37_A_200_MiB_file_round_trips_byte_exact_without_either_side_holding_it()
     {
         const long size = 200L * 1024 * 1024;
         var source = new PatternStream(size, seed: 42);
@@ -44,7 +50,7 @@ public sealed class KestrelUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_client_that_disconnects_mid_upload_leaves_no_version_and_no_temporary_file()
+    public async Task E36_A_client_that_disconnects_mid_upload_leaves_no_version_and_no_temporary_file()
     {
         var first = await _client.UploadAsync("doc", "version one"u8.ToArray(), "v.txt");
 
@@ -75,7 +81,7 @@ public sealed class KestrelUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_declared_length_over_the_limit_is_refused_with_413_before_the_body_is_read()
+    public async Task E29_A_declared_length_over_the_limit_is_refused_with_413_before_the_body_is_read()
     {
         await using var app = AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:Uploads:MaxBytes"] = "1000" });
         using var client = app.CreateAdminClient();
@@ -85,7 +91,7 @@ public sealed class KestrelUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_chunked_body_over_the_limit_is_refused_with_413_and_leaves_no_trace()
+    public async Task E29_A_chunked_body_over_the_limit_is_refused_with_413_and_leaves_no_trace()
     {
         await using var app = AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:Uploads:MaxBytes"] = "100000" });
         using var client = app.CreateAdminClient();
@@ -94,6 +100,95 @@ public sealed class KestrelUploadTests : IAsyncLifetime
         using var response = await client.PutAsync("/v1/documents/doc/files/file?fileName=x.bin", content, NativeApi.Token);
         await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.False(app.BlobFiles().Any());
+    }
+
+    [Fact]
+    public async Task E29_Expect_continue_with_a_bad_key_or_an_over_limit_length_is_answered_without_reading_the_body()
+    {
+        await using var app = AttacheApp.Kestrel(new Dictionary<string, string?> { ["Attache:Uploads:MaxBytes"] = "1000" });
+        using var admin = app.CreateAdminClient();
+        await admin.CreateDocumentAsync(new { id = "doc" });
+        var port = admin.BaseAddress!.Port;
+
+        foreach (var (key, length, status) in new[] { ("atk_wrong", 50_000_000, "401"), (AttacheApp.AdminKey, 50_000_000, "413") })
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, port, NativeApi.Token);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(
+                $"PUT /v1/documents/doc/files/file?fileName=x.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n" +
+                $"Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n"), NativeApi.Token);
+            var buffer = new byte[4096];
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(NativeApi.Token);
+            wait.CancelAfter(TimeSpan.FromSeconds(20));
+            var read = await socket.ReceiveAsync(buffer, wait.Token);
+            var answer = Encoding.ASCII.GetString(buffer, 0, read);
+
+            // The final status comes first: no "100 Continue" invited a body that was never sent.
+            Assert.StartsWith($"HTTP/1.1 {status}", answer, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(app.BlobFiles());
+        Assert.Empty(app.Errors);
+    }
+
+    [Fact]
+    public async Task E29_A_body_shorter_than_its_content_length_is_never_stored_and_leaves_no_trace()
+    {
+        var before = _app.BlobFiles().ToHashSet();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port, NativeApi.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            $"PUT /v1/documents/doc/files/short?fileName=s.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {AttacheApp.AdminKey}\r\n" +
+            "Content-Length: 100000\r\n\r\n"), NativeApi.Token);
+        await socket.SendAsync(NativeApi.Bytes(40_000), NativeApi.Token);
+        socket.Shutdown(SocketShutdown.Send);
+        var answer = await ReadToCloseAsync(socket);
+
+        // Kestrel takes the end of input as the client leaving: the request is aborted and nothing is answered.
+        Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), answer);
+        var files = await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync();
+        Assert.Equal(0, files.GetProperty("items").GetArrayLength());
+        Assert.Equal(before, _app.BlobFiles().ToHashSet());
+        Assert.Empty(_app.StagingFiles());
+    }
+
+    [Fact]
+    public async Task E36_A_body_longer_than_its_content_length_stores_the_declared_bytes_and_the_rest_is_a_bad_request()
+    {
+        var body = NativeApi.Bytes(50 * 1024, seed: 36);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port, NativeApi.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            $"PUT /v1/documents/doc/files/long?fileName=l.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {AttacheApp.AdminKey}\r\n" +
+            "Content-Length: 10240\r\n\r\n"), NativeApi.Token);
+        await socket.SendAsync(body, NativeApi.Token);
+        var answer = await ReadToCloseAsync(socket);
+
+        var statuses = answer.Split("\r\n").Where(l => l.StartsWith("HTTP/1.1 ", StringComparison.Ordinal)).Select(l => l[9..12]);
+        Assert.Equal(["201", "400"], statuses);
+        var file = (await (await _client.GetAsync("/v1/documents/doc/files", NativeApi.Token)).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal(body[..10240], await _client.GetByteArrayAsync($"/v1/files/{file.Str("id")}/content", NativeApi.Token));
+        Assert.Empty(_app.Errors);
+    }
+
+    /// <summary>Every byte the server sends until it closes the connection, or resets it after its answer.</summary>
+    private static async Task<string> ReadToCloseAsync(Socket socket)
+    {
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, NativeApi.Token)) > 0)
+            {
+                answer.Append(Encoding.Latin1.GetString(buffer, 0, read));
+            }
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+
+        return answer.ToString();
     }
 
     private async Task SendHalfAndVanishAsync(string path)

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
+using Attache.Server.Tests.Http;
 
-namespace Attache.Server.Tests.Http;
+namespace Attache.Server.Tests.Reliability.Ranges;
 
 public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<DownloadFixture>
 {
@@ -58,7 +59,7 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Range_header_on_testcontent_gives_the_RFC_answer(string host, string range, int status, string? contentRange, string body)
+    public async Task D24_Range_header_on_testcontent_gives_the_RFC_answer(string host, string range, int status, string? contentRange, string body)
     {
         var response = await fixture.Host(host).RawAsync("GET", "/blob/testcontent", ("Range", range));
 
@@ -85,7 +86,7 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Any_range_on_an_empty_file_is_unsatisfiable(bool localPaths)
+    public async Task D24_Any_range_on_an_empty_file_is_unsatisfiable(bool localPaths)
     {
         using var response = await fixture.Host(localPaths).Client.GetAsync("/blob/empty", ("Range", "bytes=0-"));
 
@@ -97,7 +98,7 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Unordered_ranges_come_back_as_multipart_in_the_order_requested(bool localPaths)
+    public async Task D25_Unordered_ranges_come_back_as_multipart_in_the_order_requested(bool localPaths)
     {
         using var response = await fixture.Host(localPaths).Client.GetAsync("/blob/testcontent", ("Range", "bytes=8-, 0-1,4-5,5-6"));
 
@@ -122,7 +123,7 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Adjacent_ranges_are_not_merged(bool localPaths)
+    public async Task D25_Adjacent_ranges_are_not_merged(bool localPaths)
     {
         using var response = await fixture.Host(localPaths).Client.GetAsync("/blob/testcontent", ("Range", "bytes=0-1,2-3"));
 
@@ -134,7 +135,7 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
     }
 
     [Fact]
-    public async Task Each_multipart_answer_has_a_fresh_boundary()
+    public async Task D25_Each_multipart_answer_has_a_fresh_boundary()
     {
         var client = fixture.Local.Client;
         using var first = await client.GetAsync("/blob/testcontent", ("Range", "bytes=0-1,3-4"));
@@ -144,7 +145,7 @@ public sealed class RangeTests(DownloadFixture fixture) : IClassFixture<Download
     }
 
     [Fact]
-    public async Task Range_is_ignored_on_HEAD()
+    public async Task D24_Range_is_ignored_on_HEAD()
     {
         using var response = await fixture.Local.Client.SendAsync(HttpMethod.Head, "/blob/testcontent", ("Range", "bytes=0-1"));
 

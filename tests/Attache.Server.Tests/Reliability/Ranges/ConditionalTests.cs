@@ -1,6 +1,7 @@
 using System.Net;
+using Attache.Server.Tests.Http;
 
-namespace Attache.Server.Tests.Http;
+namespace Attache.Server.Tests.Reliability.Ranges;
 
 public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<DownloadFixture>
 {
@@ -13,7 +14,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
         fixture.Local.RawAsync("GET", "/blob/testcontent", headers);
 
     [Fact]
-    public async Task ETag_is_the_quoted_sha256_and_Last_Modified_is_in_whole_seconds()
+    public async Task D27_ETag_is_the_quoted_sha256_and_Last_Modified_is_in_whole_seconds()
     {
         var response = await GetAsync();
 
@@ -28,7 +29,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     [InlineData("*")]
     [InlineData("weak")]
     [InlineData("list")]
-    public async Task If_None_Match_that_matches_answers_304_with_validators_and_no_body(string kind)
+    public async Task D27_If_None_Match_that_matches_answers_304_with_validators_and_no_body(string kind)
     {
         var value = kind switch
         {
@@ -49,7 +50,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
-    public async Task If_None_Match_that_differs_answers_200()
+    public async Task D27_If_None_Match_that_differs_answers_200()
     {
         var response = await GetAsync(("If-None-Match", "\"other\""));
 
@@ -58,7 +59,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
-    public async Task If_None_Match_also_answers_304_to_HEAD()
+    public async Task D27_If_None_Match_also_answers_304_to_HEAD()
     {
         var response = await fixture.Local.RawAsync("HEAD", "/blob/testcontent", ("If-None-Match", ETag));
 
@@ -71,7 +72,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     [InlineData(Earlier, 200)]
     [InlineData("garbage", 200)]
     [InlineData("yesterday", 200)]
-    public async Task If_Modified_Since_answers_304_unless_modified_after_it_and_ignores_bad_dates(string date, int status)
+    public async Task D27_If_Modified_Since_answers_304_unless_modified_after_it_and_ignores_bad_dates(string date, int status)
     {
         var response = await GetAsync(("If-Modified-Since", date));
 
@@ -80,7 +81,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
-    public async Task If_None_Match_takes_precedence_over_If_Modified_Since()
+    public async Task D27_If_None_Match_takes_precedence_over_If_Modified_Since()
     {
         var response = await GetAsync(("If-None-Match", "\"other\""), ("If-Modified-Since", Later));
 
@@ -93,7 +94,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     [InlineData("current", 200)]
     [InlineData("weak", 412)]
     [InlineData("not an etag", 412)]
-    public async Task If_Match_compares_strongly(string value, int status)
+    public async Task D27_If_Match_compares_strongly(string value, int status)
     {
         value = value switch
         {
@@ -113,7 +114,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     [InlineData(DownloadHost.LastModifiedHttp, 200)]
     [InlineData(Later, 200)]
     [InlineData("garbage", 200)]
-    public async Task If_Unmodified_Since_fails_when_the_file_changed_after_it(string date, int status)
+    public async Task D27_If_Unmodified_Since_fails_when_the_file_changed_after_it(string date, int status)
     {
         var response = await GetAsync(("If-Unmodified-Since", date));
 
@@ -121,7 +122,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
-    public async Task If_Match_takes_precedence_over_If_Unmodified_Since()
+    public async Task D27_If_Match_takes_precedence_over_If_Unmodified_Since()
     {
         var response = await GetAsync(("If-Match", ETag), ("If-Unmodified-Since", Earlier));
 
@@ -129,7 +130,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
-    public async Task A_failed_If_Match_wins_over_a_Range()
+    public async Task D27_A_failed_If_Match_wins_over_a_Range()
     {
         var response = await GetAsync(("If-Match", "\"other\""), ("Range", "bytes=0-1"));
 
@@ -144,7 +145,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     [InlineData(DownloadHost.LastModifiedHttp, 206)]
     [InlineData(Earlier, 200)]
     [InlineData("garbage", 200)]
-    public async Task If_Range_applies_the_Range_only_when_the_validator_still_matches(string value, int status)
+    public async Task D27_If_Range_applies_the_Range_only_when_the_validator_still_matches(string value, int status)
     {
         value = value switch
         {
@@ -160,7 +161,7 @@ public sealed class ConditionalTests(DownloadFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
-    public async Task A_matching_If_None_Match_answers_304_even_with_a_Range()
+    public async Task D27_A_matching_If_None_Match_answers_304_even_with_a_Range()
     {
         using var response = await fixture.Local.Client.GetAsync("/blob/testcontent", ("If-None-Match", ETag), ("Range", "bytes=0-1"));
 
