@@ -93,9 +93,17 @@ internal sealed class Cluster : IAsyncDisposable
         return client;
     }
 
-    private async Task<Node> StartNodeAsync(string name, CancellationToken cancellationToken)
+    private Task<Node> StartNodeAsync(string name, CancellationToken cancellationToken) =>
+        StartServerAsync(_store.Settings, _folder, name, cancellationToken);
+
+    /// <summary>
+    /// One server process on the store <paramref name="settings"/> point at, with its data folder and logs under
+    /// <paramref name="folder"/>, answering /health before this returns; stop it with <see cref="Node.StopAsync"/>.
+    /// </summary>
+    internal static async Task<Node> StartServerAsync(
+        IReadOnlyDictionary<string, string?> settings, string folder, string name, CancellationToken cancellationToken)
     {
-        var dataPath = Path.Combine(_folder, name);
+        var dataPath = Path.Combine(folder, name);
         Directory.CreateDirectory(dataPath);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -107,7 +115,7 @@ internal sealed class Cluster : IAsyncDisposable
         };
         start.ArgumentList.Add(ServerAssembly()!);
         // Settings go by environment, not the command line, so no secret shows in a process listing.
-        foreach (var (key, value) in _store.Settings)
+        foreach (var (key, value) in settings)
         {
             start.Environment["Attache__" + key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -118,7 +126,7 @@ internal sealed class Cluster : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        var log = Path.Combine(_folder, name + ".log");
+        var log = Path.Combine(folder, name + ".log");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new Node(name, process, new Uri($"http://127.0.0.1:{port}/"), log);
         node.CopyOutput();
@@ -248,7 +256,7 @@ internal sealed class Cluster : IAsyncDisposable
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
     /// <summary>The server built beside these tests: artifacts/bin/Attache.Server/&lt;configuration&gt;/Attache.Server.dll.</summary>
-    private static string? ServerAssembly()
+    internal static string? ServerAssembly()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Name;
