@@ -74,6 +74,24 @@ internal sealed class ServerUnderLoad : IAsyncDisposable
     }
 }
 
+/// <summary>Where load tests put their figures: the test's output, and the file <c>ATTACHE_LOAD_REPORT</c> names, a line each.</summary>
+internal static class LoadReport
+{
+    private static readonly Lock Gate = new();
+
+    public static void Write(string line)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("ATTACHE_LOAD_REPORT") is { Length: > 0 } path)
+        {
+            lock (Gate)
+            {
+                File.AppendAllText(path, line + Environment.NewLine);
+            }
+        }
+    }
+}
+
 /// <summary>Percentiles of a sample.</summary>
 internal static class Percentile
 {

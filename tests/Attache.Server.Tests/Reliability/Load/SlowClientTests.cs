@@ -73,8 +73,7 @@ public sealed partial class SlowClientTests
         File.Delete(csv + ".csv");
         File.Delete(csv + ".html");
         var ended = int.Parse(EndedOn().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        var log = TestContext.Current.TestOutputHelper;
-        log?.WriteLine(
+        LoadReport.Write(
             $"{attack}: {Connections} slow connections, at most {table.Max(row => row[3])} open at once, all closed by second {ended}; " +
             $"normal requests {served} ok, {failed} failed, p50 {Percentile.Of(latencies, 50):F1} ms, p99 {Percentile.Of(latencies, 99):F1} ms; " +
             $"server descriptors {baseline} before, {peak} at the peak");

@@ -81,7 +81,7 @@ public sealed class SoakTests
         var finalRss = Median(underLoad.Where(s => s.Seconds > mainEnd - (main.TotalSeconds * 0.3)).Select(s => s.MiB));
         var slope = SlopePerMinute(underLoad);
         var ttfb = measured.DownloadTtfbMs.ToList();
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        LoadReport.Write(string.Create(CultureInfo.InvariantCulture,
             $"{clients} clients, {warmUp.TotalSeconds:F0} s warm-up + {main.TotalSeconds:F0} s: {measured.Operations} operations ({measured.Downloads} downloads, " +
             $"{measured.Uploads} uploads of {measured.UploadedBytes / (1024 * 1024)} MiB, {measured.Renditions} renditions), {warm.Errors.Count + measured.Errors.Count} errors; " +
             $"download TTFB p50 {Percentile.Of(ttfb, 50):F1} ms, p99 {Percentile.Of(ttfb, 99):F1} ms; RSS warm {warmRss:F0} MiB, final {finalRss:F0} MiB, " +
