@@ -8,7 +8,7 @@ namespace Attache.Server.Tests.Reliability.Load;
 /// One real server process (the built <c>Attache.Server.dll</c>) on the store the test configuration asks for, so that
 /// its memory and descriptors read from /proc are the server's own and nothing of the test runner's.
 /// </summary>
-internal sealed class ServerUnderLoad : IAsyncDisposable
+internal sealed partial class ServerUnderLoad : IAsyncDisposable
 {
     private readonly TestStore _store;
 
@@ -46,6 +46,72 @@ internal sealed class ServerUnderLoad : IAsyncDisposable
 
     /// <summary>Open file descriptors of the server process (sockets included).</summary>
     public int Descriptors() => Directory.GetFiles($"/proc/{Node.ProcessId}/fd").Length;
+
+    /// <summary>
+    /// What the open descriptors are, counted by kind (sockets, pipes, each file with hex runs as <c>*</c>), so that a
+    /// failure shows which kind stayed open.
+    /// </summary>
+    public Dictionary<string, int> DescriptorKinds()
+    {
+        var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sockets = SocketKinds();
+        foreach (var descriptor in Directory.GetFiles($"/proc/{Node.ProcessId}/fd"))
+        {
+            string kind;
+            try
+            {
+                var target = new FileInfo(descriptor).LinkTarget ?? "?";
+                kind = target.StartsWith("socket:[", StringComparison.Ordinal) ? sockets.GetValueOrDefault(target["socket:[".Length..^1], "socket")
+                    : target.StartsWith("pipe:", StringComparison.Ordinal) ? "pipe"
+                    : HexRun().Replace(target, "*");
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+        }
+
+        return kinds;
+    }
+
+    /// <summary>
+    /// Descriptors that pools keep open as long as they see fit, bounded by how many requests ran at once rather than by
+    /// how many ran: the metadata database's pooled connections (its file, or a socket to another port) and the S3
+    /// client's connections.
+    /// </summary>
+    public static bool IsPooled(string kind) =>
+        kind.EndsWith("attache.db", StringComparison.Ordinal) || kind.EndsWith("attache.db-wal", StringComparison.Ordinal)
+        || kind.EndsWith("attache.db-shm", StringComparison.Ordinal) || kind.StartsWith("outbound", StringComparison.Ordinal);
+
+    /// <summary>TCP sockets of the process by inode: a client's connection to the server, the listener, or an outbound one.</summary>
+    private Dictionary<string, string> SocketKinds()
+    {
+        var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "tcp", "tcp6" })
+        {
+            foreach (var line in File.ReadLines($"/proc/{Node.ProcessId}/net/{table}").Skip(1))
+            {
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var localPort = int.Parse(columns[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                var remotePort = int.Parse(columns[2].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                kinds[columns[9]] = localPort != Address.Port ? $"outbound to port {remotePort}"
+                    : columns[3] == "0A" ? "listener" : "inbound connection";
+            }
+        }
+
+        return kinds;
+    }
+
+    /// <summary>The kinds whose count differs between two <see cref="DescriptorKinds"/> readings.</summary>
+    public static string Difference(Dictionary<string, int> before, Dictionary<string, int> after) =>
+        string.Join(", ", before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Where(kind => before.GetValueOrDefault(kind) != after.GetValueOrDefault(kind))
+            .Select(kind => $"{kind}: {before.GetValueOrDefault(kind)} → {after.GetValueOrDefault(kind)}"));
+
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9a-f]{8,}")]
+    private static partial System.Text.RegularExpressions.Regex HexRun();
 
     /// <summary>Resident memory of the server process, in MiB.</summary>
     public double ResidentMiB()
