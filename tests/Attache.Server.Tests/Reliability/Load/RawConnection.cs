@@ -69,6 +69,15 @@ internal sealed class RawConnection : IDisposable
         }
     }
 
+    /// <summary>The first bytes the server sends (empty when it closes), within <paramref name="limit"/>.</summary>
+    public async Task<string> ReadSomeAsync(TimeSpan limit)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(limit);
+        var buffer = new byte[4096];
+        return Encoding.ASCII.GetString(buffer, 0, await _socket.ReceiveAsync(buffer, timeout.Token));
+    }
+
     /// <summary>Sends <paramref name="pieces"/> one every <paramref name="pace"/> until the server closes; the time that took.</summary>
     public async Task<TimeSpan?> TrickleUntilClosedAsync(IEnumerable<byte[]> pieces, TimeSpan pace)
     {

@@ -151,7 +151,11 @@ public sealed class ServerLimitTests
         {
             for (var i = 0; i < 3; i++)
             {
-                held.Add(await RawConnection.OpenAsync(port));
+                // One at a time, each answered once and kept alive: the server has counted it before the next comes.
+                var connection = await RawConnection.OpenAsync(port);
+                held.Add(connection);
+                await connection.SendAsync("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                Assert.StartsWith("HTTP/1.1 200", await connection.ReadSomeAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
             }
 
             using (var extra = await RawConnection.OpenAsync(port))
