@@ -30,7 +30,7 @@ builder.Services.AddAttacheAuth(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddExceptionHandler<RequestErrorHandler>();
 builder.Services.AddProblemDetails();
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxBodyBytes);
+builder.UseAttacheLimits();
 
 var app = builder.Build();
 

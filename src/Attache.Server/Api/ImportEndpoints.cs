@@ -62,7 +62,7 @@ internal static class ImportEndpoints
 
         try
         {
-            var reader = new MultipartReader(boundaryValue, new ClientBodyStream(request.Body));
+            var reader = NativeUploads.Reader(boundaryValue, request.Body);
             return await ImportMultipartAsync(reader, caller, imports, options, cancellationToken);
         }
         catch (ClientBodyException exception) when (!cancellationToken.IsCancellationRequested)

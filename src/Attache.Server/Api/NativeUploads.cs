@@ -11,6 +11,8 @@ namespace Attache.Server.Api;
 internal static class NativeUploads
 {
     private const int MaxBoundaryLength = 128;
+    internal const int MaxPartHeadersBytes = 8 * 1024;
+    internal const int MaxPartHeaderCount = 16;
 
     public static async Task<Results<Created<FileModel>, ProblemHttpResult>> UploadRawAsync(
         string id, string slot, string? index, string? fileName, HttpRequest request, HttpContext http, FileService files,
@@ -58,7 +60,7 @@ internal static class NativeUploads
             return failure.ToProblem();
         }
 
-        var reader = new MultipartReader(boundaryValue, new ClientBodyStream(request.Body));
+        var reader = Reader(boundaryValue, request.Body);
         var target = new MultipartTarget(id, formName => string.IsNullOrEmpty(formName) ? FileService.DefaultSlot : formName);
         var stored = await MultipartFiles.StoreAsync(reader, http.Caller(), files, target, cancellationToken);
         return stored.TryGetValue(out var list, out failure)
@@ -93,6 +95,14 @@ internal static class NativeUploads
 
         return Boundary(parsed);
     }
+
+    /// <summary>
+    /// A streaming reader of a multipart body. A part's headers name it, its type and its checksums (a long UTF-8 file
+    /// name in <c>filename*</c> takes under 3 KiB), so 8 KiB and 16 headers per part hold any real part; more is 400.
+    /// Parts' bodies are not limited here: each file is held to the upload limit as it is stored.
+    /// </summary>
+    internal static MultipartReader Reader(string boundary, Stream body) =>
+        new(boundary, new ClientBodyStream(body)) { HeadersLengthLimit = MaxPartHeadersBytes, HeadersCountLimit = MaxPartHeaderCount };
 
     /// <summary>The boundary of a <c>multipart/form-data</c> media type, checked for length.</summary>
     internal static Outcome<string> Boundary(MediaTypeHeaderValue parsed)

@@ -93,13 +93,18 @@ internal sealed class Cluster : IAsyncDisposable
         return client;
     }
 
-    private Task<Node> StartNodeAsync(string name, CancellationToken cancellationToken)
-    {
+    private Task<Node> StartNodeAsync(string name, CancellationToken cancellationToken) =>
+        StartServerAsync(_store.Settings, _folder, name, cancellationToken);
+
+    /// <summary>
+    /// One server process on the store <paramref name="settings"/> point at, with its data folder and logs under
+    /// <paramref name="folder"/>, answering /health before this returns; stop it with <see cref="Node.StopAsync"/>.
+    /// </summary>
+    internal static Task<Node> StartServerAsync(
+        IReadOnlyDictionary<string, string?> settings, string folder, string name, CancellationToken cancellationToken) =>
         // Settings go by environment, not the command line, so no secret shows in a process listing.
-        var settings = _store.Settings.ToDictionary(
-            pair => "Attache__" + pair.Key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal), pair => pair.Value);
-        return StartServerAsync(_folder, name, settings, cancellationToken);
-    }
+        StartServerAsync(folder, name, settings.ToDictionary(
+            pair => "Attache__" + pair.Key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal), pair => pair.Value), cancellationToken);
 
     /// <summary>
     /// Starts one server process on a free loopback port with its data under <paramref name="folder"/>/<paramref name="name"/>

@@ -7,7 +7,6 @@ using Attache.Server.Auth;
 using Attache.Server.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace Attache.Server.Dialects.Chat;
@@ -103,7 +102,7 @@ internal static class ChatEndpoints
             ReserveFiles = true,
             Stored = async (file, token) => await thumbnails.RequestAsync(file, token),
         };
-        var reader = new MultipartReader(boundaryValue, new ClientBodyStream(request.Body));
+        var reader = NativeUploads.Reader(boundaryValue, request.Body);
         var stored = await MultipartFiles.StoreAsync(reader, caller, files, target, cancellationToken);
         return stored.Succeeded ? TypedResults.Json(new ChatStatus(StatusCodes.Status200OK)) : ChatErrors.From(stored.Failure);
     }
