@@ -1,6 +1,8 @@
+using Attache.Core.Files;
 using Attache.Core.Ports;
 using Attache.Storage.Blobs;
 using Attache.Storage.Blobs.S3;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,6 +14,7 @@ internal sealed class StorageInitializer(
     IOptions<StorageOptions> options,
     IMetadataStore metadata,
     IBlobStore blobs,
+    IServiceProvider services,
     ILogger<StorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -25,6 +28,14 @@ internal sealed class StorageInitializer(
         else if (blobs is S3BlobStore s3)
         {
             await s3.InitializeAsync(cancellationToken);
+        }
+
+        // Bytes committed just before a crash, whose version was never recorded. The core is absent when only the
+        // stores are used (attache migrate), and then so is anything that could have left such bytes.
+        if (blobs is IBlobInventory inventory && services.GetService<BlobJanitor>() is { } janitor)
+        {
+            var removed = await janitor.SweepOrphansAsync(inventory, cancellationToken);
+            logger.LogInformation("Removed {Count} blob(s) that no version or rendition refers to", removed);
         }
 
         logger.LogInformation("Storage ready: metadata {Metadata}, blobs {Blobs}, data in {DataPath}",
