@@ -21,6 +21,14 @@ internal sealed class StorageInitializer(
     {
         Directory.CreateDirectory(options.Value.DataPath);
         await metadata.InitializeAsync(cancellationToken);
+        if (services.GetService<IStaleUploads>() is { } staleUploads)
+        {
+            var now = (services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+            var age = options.Value.Metadata.Provider == StorageProviders.Sqlite ? TimeSpan.Zero : options.Value.Metadata.StaleUploadAge;
+            var failed = await staleUploads.FailAsync(now - age, now, cancellationToken);
+            logger.LogInformation("Marked {Count} upload(s) left in progress by an earlier process as failed", failed.Count);
+        }
+
         if (blobs is FileSystemBlobStore fileSystem)
         {
             await fileSystem.SweepStagingAsync(cancellationToken);

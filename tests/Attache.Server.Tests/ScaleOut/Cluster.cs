@@ -97,6 +97,18 @@ internal sealed class Cluster : IAsyncDisposable
     {
         var dataPath = Path.Combine(_folder, name);
         Directory.CreateDirectory(dataPath);
+        var settings = new Dictionary<string, string?>(_store.Settings) { ["Attache:DataPath"] = dataPath };
+        return await StartServerAsync(name, settings, _folder, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts one server process on a free loopback port with <paramref name="settings"/> (configuration keys such as
+    /// <c>Attache:DataPath</c>, or plain environment variables) and the admin key, and waits until it answers
+    /// <c>/health</c>. Its output goes to <c>name.log</c> in <paramref name="logFolder"/>.
+    /// </summary>
+    internal static async Task<Node> StartServerAsync(
+        string name, IReadOnlyDictionary<string, string?> settings, string logFolder, CancellationToken cancellationToken)
+    {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -107,22 +119,30 @@ internal sealed class Cluster : IAsyncDisposable
         };
         start.ArgumentList.Add(ServerAssembly()!);
         // Settings go by environment, not the command line, so no secret shows in a process listing.
-        foreach (var (key, value) in _store.Settings)
+        foreach (var (key, value) in settings)
         {
-            start.Environment["Attache__" + key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal)] = value;
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        start.Environment["Attache__DataPath"] = dataPath;
         start.Environment["Attache__AdminApiKey"] = AdminKey;
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        var log = Path.Combine(_folder, name + ".log");
+        var log = Path.Combine(logFolder, name + ".log");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new Node(name, process, new Uri($"http://127.0.0.1:{port}/"), log);
         node.CopyOutput();
-        await WaitForHealthAsync(node.Address, process, log, cancellationToken);
+        try
+        {
+            await WaitForHealthAsync(node.Address, process, log, cancellationToken);
+        }
+        catch
+        {
+            await node.StopAsync();
+            throw;
+        }
+
         return node;
     }
 
@@ -248,7 +268,7 @@ internal sealed class Cluster : IAsyncDisposable
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
     /// <summary>The server built beside these tests: artifacts/bin/Attache.Server/&lt;configuration&gt;/Attache.Server.dll.</summary>
-    private static string? ServerAssembly()
+    internal static string? ServerAssembly()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Name;
@@ -318,6 +338,9 @@ internal sealed class Cluster : IAsyncDisposable
 
         public int ProcessId { get; } = process.Id;
 
+        /// <summary>Where the process's standard output goes (its error output beside it, with <c>.err</c>).</summary>
+        public string Log => log;
+
         /// <summary>Kills the process at once (SIGKILL), as a crash would: nothing of it runs after this returns.</summary>
         public async Task KillAsync()
         {
@@ -345,7 +368,8 @@ internal sealed class Cluster : IAsyncDisposable
         {
             static async Task CopyAsync(StreamReader reader, string path)
             {
-                await using var file = new StreamWriter(path) { AutoFlush = true };
+                // Appended: a process started again under the same name keeps the log of the one before.
+                await using var file = new StreamWriter(path, append: true) { AutoFlush = true };
                 while (await reader.ReadLineAsync() is { } line)
                 {
                     await file.WriteLineAsync(line);
