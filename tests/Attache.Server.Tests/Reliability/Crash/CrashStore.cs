@@ -34,10 +34,16 @@ internal sealed class CrashStore : IAsyncDisposable
         {
             ["ASPNETCORE_TEMP"] = TempPath,
         };
+        // One node: every staging upload and in-progress file found at start is a dead one. The defaults leave a day
+        // to uploads that other nodes may still be receiving.
         if (_store.S3 is not null)
         {
-            // One node: every staging upload found at start is a dead one. The default keeps a day for other nodes.
             _settings["Attache:Blobs:S3:AbandonedUploadAge"] = "00:00:00.001";
+        }
+
+        if (TestStore.UsesPostgres)
+        {
+            _settings["Attache:Metadata:StaleUploadAge"] = "00:00:00";
         }
     }
 
