@@ -26,6 +26,12 @@ public sealed class MetadataStorageOptions
     public string Provider { get; set; } = StorageProviders.Sqlite;
 
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// On PostgreSQL, uploads left in progress longer than this are marked failed at start; younger ones may belong to
+    /// another node still receiving them. SQLite has one node, so every upload it finds in progress at start is dead.
+    /// </summary>
+    public TimeSpan StaleUploadAge { get; set; } = TimeSpan.FromDays(1);
 }
 
 public sealed class BlobStorageOptions
@@ -74,6 +80,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             failures.Add("Attache:Metadata:ConnectionString must name the PostgreSQL database when Attache:Metadata:Provider is Postgres "
                 + "(e.g. Host=db;Database=attache;Username=attache;Password=…).");
+        }
+
+        if (options.Metadata.StaleUploadAge < TimeSpan.Zero)
+        {
+            failures.Add("Attache:Metadata:StaleUploadAge must not be negative.");
         }
 
         if (options.Blobs.Provider == StorageProviders.S3)

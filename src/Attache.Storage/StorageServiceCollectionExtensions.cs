@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         Port<IRenditionStore, SqliteRenditionStore, PostgresRenditionStore>(services);
         Port<IEditorSessionStore, SqliteEditorSessionStore, PostgresEditorSessionStore>(services);
         Port<IJobStore, SqliteJobStore, PostgresJobStore>(services);
+        Port<IStaleUploads, SqliteStaleUploads, PostgresStaleUploads>(services);
         services.AddSingleton<ProcessLocks>();
         Port<IClusterLocks, ProcessLocks, PostgresLocks>(services);
 

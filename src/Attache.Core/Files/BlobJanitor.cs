@@ -90,6 +90,41 @@ public sealed class BlobJanitor(IMetadataStore metadata, IBlobStore blobs, IRend
         }
     }
 
+    /// <summary>
+    /// Deletes every blob of <paramref name="inventory"/> that no file version or rendition refers to: what a crash
+    /// between committing the bytes and recording them leaves behind. Each candidate is checked again and deleted under
+    /// the lock, so a commit of the same bytes on any node either finished before (and the blob is kept) or waits until
+    /// after (and commits the bytes anew); commits of other blobs are held up only for one check at a time.
+    /// </summary>
+    /// <returns>How many blobs were deleted.</returns>
+    public async Task<int> SweepOrphansAsync(IBlobInventory inventory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        var removed = 0;
+        await foreach (var key in inventory.ListKeysAsync(cancellationToken))
+        {
+            // The unlocked look first keeps the lock free for the common case, a referenced blob.
+            if (await IsReferencedAsync(key, cancellationToken))
+            {
+                continue;
+            }
+
+            await using (await locks.AcquireAsync(LockName, cancellationToken))
+            {
+                if (!await IsReferencedAsync(key, cancellationToken))
+                {
+                    await blobs.DeleteAsync(key, cancellationToken);
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private async Task<bool> IsReferencedAsync(string key, CancellationToken cancellationToken) =>
+        await metadata.IsBlobReferencedAsync(key, cancellationToken) || await renditions.IsBlobReferencedAsync(key, cancellationToken);
+
     private async Task DeleteIfUnreferencedAsync(string key)
     {
         if (!await metadata.IsBlobReferencedAsync(key, CancellationToken.None)

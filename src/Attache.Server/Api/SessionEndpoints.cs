@@ -1,5 +1,6 @@
 using Attache.Core.Principals;
 using Attache.Server.Auth;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Attache.Server.Api;
@@ -143,12 +144,19 @@ internal static class SessionEndpoints
         }
     }
 
+    /// <summary>
+    /// A token request is three short fields. A multipart form is held far below the 64 KiB at which ASP.NET Core would
+    /// move a file part to a temporary file, which a crash mid-request would leave behind for good; beyond it the form is
+    /// malformed (400).
+    /// </summary>
+    private static readonly FormOptions TokenFormOptions = new() { MultipartBodyLengthLimit = 16 * 1024 };
+
     private static async Task<TokenCredentials?> ReadTokenRequestBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         TokenRequest? body = null;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await request.ReadFormAsync(TokenFormOptions, cancellationToken);
             body = new TokenRequest(form["grant_type"].FirstOrDefault(), form["client_id"].FirstOrDefault(), form["client_secret"].FirstOrDefault());
         }
         else if (request.HasJsonContentType())

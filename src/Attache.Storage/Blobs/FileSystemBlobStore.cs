@@ -11,7 +11,7 @@ namespace Attache.Storage.Blobs;
 /// Blobs as files under <c>root/ab/cd/&lt;sha256&gt;</c>. Bytes are written to <c>root/.staging/*.partial</c> while hashed,
 /// fsynced, and renamed into place; the rename is made durable by fsyncing the folder that received it.
 /// </summary>
-public sealed class FileSystemBlobStore : IBlobStore
+public sealed class FileSystemBlobStore : IBlobStore, IBlobInventory
 {
     private const int BufferSize = 128 * 1024;
     private const string PartialExtension = ".partial";
@@ -151,6 +151,34 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         var path = PathFor(key);
         return IsRegularFile(path) ? path : null;
+    }
+
+    public async IAsyncEnumerable<string> ListKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        // Only root/ab/cd/<key> where ab and cd begin the key: staging and anything else in the folder is not a blob.
+        foreach (var first in Directory.EnumerateDirectories(_root, "??"))
+        {
+            foreach (var second in Directory.EnumerateDirectories(first, "??"))
+            {
+                var prefix = Path.GetFileName(first) + Path.GetFileName(second);
+                foreach (var path in Directory.EnumerateFiles(second))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var name = Path.GetFileName(path);
+                    if (name.Length == 64 && name.StartsWith(prefix, StringComparison.Ordinal) && name.All(char.IsAsciiHexDigitLower))
+                    {
+                        yield return name;
+                    }
+                }
+
+                await Task.Yield();
+            }
+        }
     }
 
     /// <summary>Deletes staging files left by a crash. Only safe while no upload is running, i.e. at start.</summary>

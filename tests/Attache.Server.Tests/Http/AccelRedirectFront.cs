@@ -34,11 +34,12 @@ internal sealed class AccelRedirectFront : IAsyncDisposable
         var front = new AccelRedirectFront(folder);
         try
         {
-            front.Server = await Cluster.StartServerAsync(folder, "server", new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
-                ["Attache__Downloads__AccelRedirect__Prefix"] = Prefix,
-                ["Attache__Dialects__SpeechExec__ApiKeys__0"] = SpeechExecKey,
-            }, cancellationToken);
+                ["Attache:Downloads:AccelRedirect:Prefix"] = Prefix,
+                ["Attache:Dialects:SpeechExec:ApiKeys:0"] = SpeechExecKey,
+            };
+            front.Server = await Cluster.StartServerAsync(settings, folder, "server", cancellationToken);
             var port = Cluster.FreePort();
             front.Front = new Uri($"http://127.0.0.1:{port}/");
             front._nginx = await Cluster.StartNginxAsync(folder, NginxConfig(folder, port, front.Server.Address.Port, Path.Combine(folder, "server", "blobs")), front.Front, cancellationToken);

@@ -97,23 +97,26 @@ internal sealed class Cluster : IAsyncDisposable
         StartServerAsync(_store.Settings, _folder, name, cancellationToken);
 
     /// <summary>
-    /// One server process on the store <paramref name="settings"/> point at, with its data folder and logs under
-    /// <paramref name="folder"/>, answering /health before this returns; stop it with <see cref="Node.StopAsync"/>.
+    /// One server process with <paramref name="settings"/> (configuration keys such as <c>Attache:Blobs:Provider</c>, or
+    /// plain environment variables), its data folder <paramref name="folder"/>/<paramref name="name"/> and its log beside it.
     /// </summary>
     internal static Task<Node> StartServerAsync(
-        IReadOnlyDictionary<string, string?> settings, string folder, string name, CancellationToken cancellationToken) =>
-        // Settings go by environment, not the command line, so no secret shows in a process listing.
-        StartServerAsync(folder, name, settings.ToDictionary(
-            pair => "Attache__" + pair.Key["Attache:".Length..].Replace(":", "__", StringComparison.Ordinal), pair => pair.Value), cancellationToken);
-
-    /// <summary>
-    /// Starts one server process on a free loopback port with its data under <paramref name="folder"/>/<paramref name="name"/>
-    /// and the given environment (settings as <c>Attache__Section__Key</c>), and waits until it answers.
-    /// </summary>
-    internal static async Task<Node> StartServerAsync(string folder, string name, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string?> settings, string folder, string name, CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(folder, name);
         Directory.CreateDirectory(dataPath);
+        var withData = new Dictionary<string, string?>(settings) { ["Attache:DataPath"] = dataPath };
+        return StartServerAsync(name, withData, folder, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts one server process on a free loopback port with <paramref name="settings"/> (configuration keys such as
+    /// <c>Attache:DataPath</c>, or plain environment variables) and the admin key, and waits until it answers
+    /// <c>/health</c>. Its output goes to <c>name.log</c> in <paramref name="logFolder"/>.
+    /// </summary>
+    internal static async Task<Node> StartServerAsync(
+        string name, IReadOnlyDictionary<string, string?> settings, string logFolder, CancellationToken cancellationToken)
+    {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -123,18 +126,18 @@ internal sealed class Cluster : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ServerAssembly()!);
-        foreach (var (key, value) in environment)
+        // Settings go by environment, not the command line, so no secret shows in a process listing.
+        foreach (var (key, value) in settings)
         {
-            start.Environment[key] = value;
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        start.Environment["Attache__DataPath"] = dataPath;
         start.Environment["Attache__AdminApiKey"] = AdminKey;
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        var log = Path.Combine(folder, name + ".log");
+        var log = Path.Combine(logFolder, name + ".log");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new Node(name, process, new Uri($"http://127.0.0.1:{port}/"), log);
         node.CopyOutput();
@@ -359,6 +362,9 @@ internal sealed class Cluster : IAsyncDisposable
 
         public int ProcessId { get; } = process.Id;
 
+        /// <summary>Where the process's standard output goes (its error output beside it, with <c>.err</c>).</summary>
+        public string Log => log;
+
         /// <summary>Kills the process at once (SIGKILL), as a crash would: nothing of it runs after this returns.</summary>
         public async Task KillAsync()
         {
@@ -386,7 +392,8 @@ internal sealed class Cluster : IAsyncDisposable
         {
             static async Task CopyAsync(StreamReader reader, string path)
             {
-                await using var file = new StreamWriter(path) { AutoFlush = true };
+                // Appended: a process started again under the same name keeps the log of the one before.
+                await using var file = new StreamWriter(path, append: true) { AutoFlush = true };
                 while (await reader.ReadLineAsync() is { } line)
                 {
                     await file.WriteLineAsync(line);

@@ -242,6 +242,24 @@ public abstract class BlobStoreContract
         Assert.Equal(0, await CountStoredObjectsAsync());
     }
 
+    [Fact]
+    public async Task The_inventory_lists_committed_blobs_and_neither_staged_nor_deleted_ones()
+    {
+        var kept = await StoreAsync(Bytes(1000, seed: 20));
+        var deleted = await StoreAsync(Bytes(0, seed: 21));
+        await Store.DeleteAsync(deleted, Token);
+        var outcome = await Store.StageAsync(new MemoryStream(Bytes(1000, seed: 22)), NoLimit, Token);
+        await using var staged = outcome.Value;
+
+        var listed = new List<string>();
+        await foreach (var key in ((IBlobInventory)Store).ListKeysAsync(Token))
+        {
+            listed.Add(key);
+        }
+
+        Assert.Equal([kept], listed);
+    }
+
     protected async Task<string> StoreAsync(byte[] content) => await StoreAsync(new MemoryStream(content));
 
     protected async Task<string> StoreAsync(Stream content)

@@ -118,6 +118,36 @@ public sealed class PostgresLocksTests : IAsyncLifetime
         await staged.DisposeAsync();
     }
 
+    [Fact]
+    public async Task An_orphan_sweep_on_one_node_waits_for_an_upload_committing_on_the_other_and_keeps_its_bytes()
+    {
+        var blobs = new FileSystemBlobStore(_blobs.Path, NullLogger<FileSystemBlobStore>.Instance);
+        var (uploader, uploaderMetadata) = Node(blobs);
+        var (sweeper, _) = Node(blobs);
+        var staged = (await blobs.StageAsync(new MemoryStream("bytes the other node records"u8.ToArray()), 1000, Token)).Value;
+        var recording = new TaskCompletionSource();
+        var mayRecord = new TaskCompletionSource();
+        var upload = uploader.CommitAsync<bool>(staged, async () =>
+        {
+            recording.SetResult();
+            await mayRecord.Task;
+            await Blobs.BlobRows.RecordAsync(uploaderMetadata, staged, Token);
+            return true;
+        }, Token);
+        await recording.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+
+        // Committed, not yet recorded: unreferenced at this instant, and still not the sweep's to take.
+        var sweep = sweeper.SweepOrphansAsync(blobs, Token);
+        await Task.Delay(Settle, Token);
+        Assert.False(sweep.IsCompleted);
+        mayRecord.SetResult();
+        Assert.True((await upload).Value);
+
+        Assert.Equal(0, await sweep.WaitAsync(TimeSpan.FromSeconds(10), Token));
+        Assert.True(await blobs.ExistsAsync(staged.Sha256, Token));
+        await staged.DisposeAsync();
+    }
+
     private (BlobJanitor Janitor, IMetadataStore Metadata) Node(IBlobStore blobs)
     {
         var database = Temp.Open();

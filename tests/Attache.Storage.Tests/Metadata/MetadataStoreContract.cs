@@ -14,6 +14,9 @@ public abstract class MetadataStoreContract
 
     protected abstract IMetadataStore Store { get; }
 
+    /// <summary>The adapter's <see cref="IStaleUploads"/> over the same database as <see cref="Store"/>.</summary>
+    protected abstract IStaleUploads StaleUploads { get; }
+
     protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -532,6 +535,40 @@ public abstract class MetadataStoreContract
         Assert.True(await Store.ImportAsync(new ImportBatch([], []), Token));
 
         Assert.Empty(await Store.ListDocumentsAsync(new DocumentQuery(IncludeDeleted: true), Token));
+    }
+
+    [Fact]
+    public async Task Uploads_left_in_progress_before_the_cut_off_are_marked_failed_and_nothing_else_changes()
+    {
+        Assert.True(await Store.TryCreateDocumentAsync(NewDocument("doc"), Token));
+        var receiving = NewFile("1", "doc") with { Index = 1, State = UploadState.UploadFromClientToServerInProgress };
+        var verifying = NewFile("2", "doc") with { Index = 2, State = UploadState.ChecksumVerificationOnServerSideInProgress };
+        var recent = NewFile("3", "doc") with { Index = 3, State = UploadState.UploadFromClientToServerInProgress, Modified = T0.AddHours(2) };
+        var version = NewVersion("4", 1, new string('a', 64));
+        var ready = Ready(NewFile("4", "doc") with { Index = 4 }, version);
+        foreach (var file in new[] { receiving, verifying, recent })
+        {
+            Assert.True(await Store.SaveFileAsync(file, null, Token));
+        }
+
+        Assert.True(await Store.SaveFileAsync(ready, version, Token));
+        var now = T0.AddHours(3);
+
+        var failed = await StaleUploads.FailAsync(T0.AddHours(1), now, Token);
+
+        Assert.Equal(["1", "2"], failed.Order(StringComparer.Ordinal));
+        foreach (var id in new[] { "1", "2" })
+        {
+            var file = await Store.FindFileAsync(id, Token);
+            Assert.Equal(UploadState.UploadFromClientToServerFailed, file!.State);
+            Assert.Equal(now, file.Modified);
+            // A writer holding the old revision must re-read rather than overwrite the failure.
+            Assert.False(await Store.SaveFileAsync(receiving with { Id = id, Index = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), Revision = 1 }, null, Token));
+        }
+
+        Assert.Equal(UploadState.UploadFromClientToServerInProgress, (await Store.FindFileAsync("3", Token))!.State);
+        Assert.Equal(UploadState.ReadyForDownloadFromServerToClient, (await Store.FindFileAsync("4", Token))!.State);
+        Assert.Empty(await StaleUploads.FailAsync(T0.AddHours(1), now, Token));
     }
 
     protected static Document NewDocument(string id) => new()

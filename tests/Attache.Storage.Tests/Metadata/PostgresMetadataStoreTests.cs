@@ -12,6 +12,8 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreContract, IAsyncLi
 
     protected override IMetadataStore Store => _store!;
 
+    protected override IStaleUploads StaleUploads => new PostgresStaleUploads(Temp.Open());
+
     private TempPostgres Temp => _temp!;
 
     public async ValueTask InitializeAsync()

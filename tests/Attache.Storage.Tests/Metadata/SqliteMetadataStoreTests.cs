@@ -19,6 +19,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract, IAsyncLife
 
     protected override IMetadataStore Store => _store;
 
+    protected override IStaleUploads StaleUploads => new SqliteStaleUploads(_temp.Database);
+
     public async ValueTask InitializeAsync() => await _store.InitializeAsync(Token);
 
     public ValueTask DisposeAsync()

@@ -18,7 +18,7 @@ namespace Attache.Storage.Blobs.S3;
 /// and copies it, inside the service, under its content key. S3 keys cannot be renamed and the content key is known only
 /// after the last byte, hence the copy.
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IBlobRedirects, IDisposable
+public sealed class S3BlobStore : IBlobStore, IBlobRedirects, IBlobInventory, IDisposable
 {
     /// <summary>The largest object a single CopyObject may copy; larger ones are copied part by part.</summary>
     internal const long MaxSingleCopyBytes = 5L * 1024 * 1024 * 1024;
@@ -174,6 +174,30 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects, IDisposable
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         await _client.DeleteObjectAsync(_options.Bucket, ObjectKey(key), cancellationToken);
+
+    public async IAsyncEnumerable<string> ListKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _blobPrefix };
+        while (true)
+        {
+            var page = await _client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var stored in page.S3Objects ?? [])
+            {
+                var key = stored.Key[_blobPrefix.Length..];
+                if (key is { Length: 64 } && key.All(char.IsAsciiHexDigitLower))
+                {
+                    yield return key;
+                }
+            }
+
+            if (page.IsTruncated != true)
+            {
+                yield break;
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
 
     public string? TryGetLocalPath(string key)
     {

@@ -18,6 +18,7 @@ internal static class PostgresStores
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.Metadata.ConnectionString!,
             provider.GetRequiredService<ILogger<PostgresDatabase>>()));
         services.AddSingleton<PostgresMetadataStore>();
+        services.AddSingleton<PostgresStaleUploads>();
         services.AddSingleton<PostgresSecretStore>();
         services.AddSingleton<PostgresPrincipalStore>();
         services.AddSingleton<PostgresAuditStore>();

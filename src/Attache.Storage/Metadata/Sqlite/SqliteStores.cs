@@ -19,5 +19,6 @@ internal static class SqliteStores
         services.AddSingleton<SqliteRenditionStore>();
         services.AddSingleton<SqliteEditorSessionStore>();
         services.AddSingleton<SqliteJobStore>();
+        services.AddSingleton<SqliteStaleUploads>();
     }
 }
