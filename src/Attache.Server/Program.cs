@@ -50,6 +50,15 @@ app.MapChat();
 app.MapDocumentApi();
 app.MapSpeechExec();
 
-app.Run();
+// Taken before the run: the host disposes its services when the run ends.
+var stopping = app.Lifetime.ApplicationStopping;
+try
+{
+    await app.RunAsync();
+}
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    // Asked to stop while still starting (SIGTERM during migrations): nothing was served yet, so this is a clean stop.
+}
 
 public partial class Program;
