@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Attache.Server.Tests.Api;
 using Attache.Server.Tests.Audit;
+using Attache.Server.Tests.Auth;
 
-namespace Attache.Server.Tests.Auth;
+namespace Attache.Server.Tests.Reliability.Ids;
 
 /// <summary>Who may view, edit and delete a document, over HTTP with real principals and their API keys.</summary>
 public sealed class AccessMatrixTests : IAsyncLifetime
@@ -51,7 +52,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Each_actor_gets_what_the_acl_grants(string actor, string action, HttpStatusCode expected)
+    public async Task B12_Each_actor_gets_what_the_acl_grants(string actor, string action, HttpStatusCode expected)
     {
         var (documentId, fileId) = await CreateSharedDocumentAsync();
         var client = _clients[actor];
@@ -83,7 +84,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_list_shows_each_caller_only_what_it_may_view()
+    public async Task B12_A_list_shows_each_caller_only_what_it_may_view()
     {
         var (shared, _) = await CreateSharedDocumentAsync();
         var own = (await _clients["sam"].CreateDocumentAsync(new { title = "sam's" })).Str("id");
@@ -97,7 +98,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_deleted_document_and_a_removed_file_are_gone_for_everyone_but_admins()
+    public async Task B12_A_deleted_document_and_a_removed_file_are_gone_for_everyone_but_admins()
     {
         var (documentId, fileId) = await CreateSharedDocumentAsync();
         var (otherId, otherFile) = await CreateSharedDocumentAsync();

@@ -4,14 +4,30 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
 using Attache.Server.Tests.Api;
+using Attache.Server.Tests.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Attache.Server.Tests.Auth;
+namespace Attache.Server.Tests.Reliability.Auth;
 
+/// <summary>
+/// Reliability §3 A (authentication) over the native API's schemes: API key, access token (HS256 JWT from client
+/// credentials), the session cookie, and Basic (which only the dialects use).
+/// A01 missing, empty, wrong, revoked, disabled credentials; A02 duplicate headers, query and <c>X-Api-Key</c> keys,
+/// long keys and headers; A04 forged, unsigned, foreign and key-fetching tokens; A05 lifetimes with the fake clock;
+/// A06 oversized tokens and JWE; A07 the client-credentials endpoint; A08 the cookie's attributes; A09 cookie replay;
+/// A10 cross-site cookie writes; A11 how schemes combine.
+/// Not here: A03 (keys are found by their SHA-256, an index lookup that never compares the secret itself; the admin key,
+/// server keys and link MACs use <c>CryptographicOperations.FixedTimeEquals</c>; no timing test, which §3 marks
+/// optional). A04's RS256→HS256 confusion does not apply: no RSA or public key exists, only HS256 with a server-held
+/// secret. A06's JWE bomb does not apply beyond the refusal below: no decryption key is configured, so a JWE is never
+/// decompressed. A09's "rotated-away key ring" does not apply: sessions are random ids looked up in the store, not Data
+/// Protection payloads. A08's "no cookie over plain HTTP": the cookie is always <c>Secure</c>, which browsers refuse to
+/// store over HTTP; deploy.md puts TLS in front.
+/// </summary>
 public sealed class AuthSchemeTests : IAsyncLifetime
 {
     private static readonly byte[] SigningKey = Enumerable.Range(1, 64).Select(i => (byte)i).ToArray();
@@ -41,7 +57,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_api_key_is_accepted_until_it_is_revoked_or_its_principal_disabled()
+    public async Task A01_An_api_key_is_accepted_until_it_is_revoked_or_its_principal_disabled()
     {
         var key = await _admin.IssueKeyAsync("alice");
         using var alice = _app.ClientWithKey(key);
@@ -86,7 +102,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     [InlineData("Bearer test-admin-key-012345678")]
     [InlineData("Token test-admin-key-0123456789")]
     [InlineData("Basic dGVzdDp0ZXN0")]
-    public async Task A_missing_or_wrong_credential_is_401_with_a_challenge(string? authorization)
+    public async Task A01_A_missing_or_wrong_credential_is_401_with_a_challenge(string? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
         if (authorization is not null)
@@ -101,7 +117,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_authorization_headers_are_refused()
+    public async Task A02_Two_authorization_headers_are_refused()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
         request.Headers.TryAddWithoutValidation("Authorization", ["Bearer " + AttacheApp.AdminKey, "Bearer " + AttacheApp.AdminKey]);
@@ -112,7 +128,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Client_credentials_give_a_token_that_works_until_it_expires()
+    public async Task A05_Client_credentials_give_a_token_that_works_until_it_expires()
     {
         var token = await TokenAsync(new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -147,7 +163,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     [InlineData("client_credentials", "nobody", "svc-secret", HttpStatusCode.Unauthorized, "invalid_client")]
     [InlineData("password", "svc-id", "svc-secret", HttpStatusCode.BadRequest, "unsupported_grant_type")]
     [InlineData("client_credentials", "", "svc-secret", HttpStatusCode.BadRequest, "invalid_request")]
-    public async Task Bad_client_credentials_get_oauth_errors(string grant, string id, string secret, HttpStatusCode status, string error)
+    public async Task A07_Bad_client_credentials_get_oauth_errors(string grant, string id, string secret, HttpStatusCode status, string error)
     {
         using var response = await _anonymous.PostAsync("/v1/tokens", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -164,7 +180,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     [InlineData("application/json", """{"clientId":5,"clientSecret":"svc-secret"}""")]
     [InlineData("multipart/form-data", "no boundary")]
     [InlineData("multipart/form-data; boundary=b", "not multipart")]
-    public async Task An_unreadable_token_request_is_invalid_request_not_a_server_error(string contentType, string body)
+    public async Task A07_An_unreadable_token_request_is_invalid_request_not_a_server_error(string contentType, string body)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -197,8 +213,113 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
     }
 
+    [Theory]
+    [InlineData("?api_key=")]
+    [InlineData("?access_token=")]
+    [InlineData("?key=")]
+    public async Task A02_A_key_in_the_query_is_ignored(string query)
+    {
+        using var response = await _anonymous.GetAsync("/v1/documents" + query + AttacheApp.AdminKey, Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("X-Api-Key", AttacheApp.AdminKey)]
+    [InlineData("Authorization", "Bearer " + AttacheApp.AdminKey + "," + AttacheApp.AdminKey)]
+    [InlineData("Authorization", "Bearer " + AttacheApp.AdminKey + " x")]
+    public async Task A02_A_key_in_another_header_or_a_list_of_keys_does_not_authenticate(string header, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        using var response = await _anonymous.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(8 * 1024)]
+    [InlineData(300 * 1024)]
+    public async Task A02_A06_An_overlong_bearer_is_401_without_an_error(int length)
+    {
+        foreach (var bearer in new[] { "atk_" + new string('k', length), new string('a', length / 2) + "." + new string('b', length / 2) + ".c" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(bearer, "/v1/documents"));
+        }
+
+        Assert.Empty(_app.Errors);
+    }
+
     [Fact]
-    public async Task Tampered_unsigned_foreign_and_misaddressed_tokens_are_refused()
+    public async Task A02_Request_headers_over_32_KB_are_431()
+    {
+        await using var app = AttacheApp.Kestrel();
+        using var client = app.CreateAdminClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/documents");
+        request.Headers.Add("X-Padding", new string('p', 33 * 1024));
+
+        using var response = await client.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A04_A_token_naming_a_key_url_or_an_unknown_key_id_is_401_and_nothing_is_fetched()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var canaryUrl = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/keys";
+        var attacker = Enumerable.Repeat((byte)9, 64).ToArray();
+
+        foreach (var header in new[] { "jku", "x5u" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(Forge(attacker, SecurityAlgorithms.HmacSha256, header: new() { [header] = canaryUrl }), "/v1/documents"));
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(Forge(attacker, SecurityAlgorithms.HmacSha256, keyId: "unknown-key"), "/v1/documents"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(Forge(attacker, SecurityAlgorithms.HmacSha256, header: new() { ["jwk"] = new Dictionary<string, string> { ["kty"] = "oct", ["k"] = Base64Url(attacker) } }), "/v1/documents"));
+        Assert.False(listener.Pending(), "the server fetched a key from the URL a token named");
+    }
+
+    [Fact]
+    public async Task A05_A_token_expires_30_seconds_after_its_exp_and_a_future_nbf_is_refused()
+    {
+        var token = Forge(SigningKey, SecurityAlgorithms.HmacSha256);
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(29));
+        Assert.Equal(HttpStatusCode.OK, await WithBearer(token, "/v1/documents"));
+        _app.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(token, "/v1/documents"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(Forge(SigningKey, SecurityAlgorithms.HmacSha256, notBefore: TimeSpan.FromSeconds(31)), "/v1/documents"));
+        Assert.Equal(HttpStatusCode.OK, await WithBearer(Forge(SigningKey, SecurityAlgorithms.HmacSha256, notBefore: TimeSpan.FromSeconds(29)), "/v1/documents"));
+    }
+
+    [Fact]
+    public async Task A06_A_compressed_encrypted_token_is_401_without_an_error()
+    {
+        var header = Base64Url("""{"alg":"dir","enc":"A256GCM","zip":"DEF"}"""u8.ToArray());
+        var payload = Base64Url(new byte[64 * 1024]);
+        var jwe = $"{header}..{Base64Url(new byte[12])}.{payload}.{Base64Url(new byte[16])}";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithBearer(jwe, "/v1/documents"));
+        Assert.Empty(_app.Errors);
+    }
+
+    [Fact]
+    public async Task A09_A_session_cookie_with_one_character_changed_is_401()
+    {
+        var cookie = await SignInAsync();
+        var changed = cookie[..^1] + (cookie[^1] == 'A' ? 'B' : 'A');
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(changed, HttpMethod.Get, "/v1/documents"));
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(cookie, HttpMethod.Get, "/v1/documents"));
+        Assert.Empty(_app.Errors);
+    }
+
+    [Fact]
+    public async Task A04_Tampered_unsigned_foreign_and_misaddressed_tokens_are_refused()
     {
         var good = Forge(SigningKey, SecurityAlgorithms.HmacSha256);
         Assert.Equal(HttpStatusCode.OK, await WithBearer(good, "/v1/documents"));
@@ -245,7 +366,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_session_cookie_is_httponly_secure_lax_and_ends_at_sign_out()
+    public async Task A08_A_session_cookie_is_httponly_secure_lax_and_ends_at_sign_out()
     {
         using var signIn = await _anonymous.PostAsJsonAsync("/v1/sessions", new { name = "alice", password = People.Password("alice") }, Token);
 
@@ -263,7 +384,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_bearer_credential_is_never_replaced_by_the_session_cookie_sent_with_it()
+    public async Task A11_A_bearer_credential_is_never_replaced_by_the_session_cookie_sent_with_it()
     {
         var cookie = await SignInAsync();
         await _admin.CreatePrincipalAsync(new { name = "bob" });
@@ -277,7 +398,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_session_expires_and_stops_when_its_principal_is_disabled()
+    public async Task A09_A_session_expires_and_stops_when_its_principal_is_disabled()
     {
         var first = await SignInAsync();
         var second = await SignInAsync();
@@ -307,7 +428,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_password_ends_every_session_signed_in_with_the_old_one()
+    public async Task A09_A_new_password_ends_every_session_signed_in_with_the_old_one()
     {
         var cookie = await SignInAsync();
 
@@ -319,7 +440,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Twenty_wrong_passwords_in_a_row_throttle_the_name_with_429_and_retry_after()
+    public async Task A07_Twenty_wrong_passwords_in_a_row_throttle_the_name_with_429_and_retry_after()
     {
         for (var i = 0; i < 20; i++)
         {
@@ -339,7 +460,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Twenty_wrong_client_secrets_in_a_row_throttle_the_client()
+    public async Task A07_Twenty_wrong_client_secrets_in_a_row_throttle_the_client()
     {
         for (var i = 0; i < 20; i++)
         {
@@ -355,7 +476,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Client_credentials_in_both_basic_and_the_body_are_refused()
+    public async Task A07_Client_credentials_in_both_basic_and_the_body_are_refused()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tokens")
         {
@@ -376,7 +497,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     [InlineData("Origin", "http://localhost", HttpStatusCode.Created)]
     [InlineData("Sec-Fetch-Site", "same-origin", HttpStatusCode.Created)]
     [InlineData("X-Nothing", "at all", HttpStatusCode.Created)]
-    public async Task A_cookie_write_from_another_site_is_refused(string header, string value, HttpStatusCode expected)
+    public async Task A10_A_cookie_write_from_another_site_is_refused(string header, string value, HttpStatusCode expected)
     {
         var cookie = await SignInAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/documents") { Content = JsonContent.Create(new { title = "csrf?" }) };
@@ -389,7 +510,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_write_with_an_api_key_from_another_site_is_allowed_and_a_cookie_read_too()
+    public async Task A10_A_write_with_an_api_key_from_another_site_is_allowed_and_a_cookie_read_too()
     {
         var key = await _admin.IssueKeyAsync("alice");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/documents") { Content = JsonContent.Create(new { title = "api" }) };
@@ -561,7 +682,9 @@ public sealed class AuthSchemeTests : IAsyncLifetime
         return response.StatusCode;
     }
 
-    private string Forge(byte[] key, string algorithm, string issuer = "attache", string audience = "attache", bool expires = true, string subject = "svc")
+    private string Forge(
+        byte[] key, string algorithm, string issuer = "attache", string audience = "attache", bool expires = true, string subject = "svc",
+        TimeSpan? notBefore = null, Dictionary<string, object>? header = null, string? keyId = null)
     {
         var now = _app.Clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -569,10 +692,11 @@ public sealed class AuthSchemeTests : IAsyncLifetime
             Issuer = issuer,
             Audience = audience,
             IssuedAt = now,
-            NotBefore = now,
+            NotBefore = now + (notBefore ?? TimeSpan.Zero),
             Expires = expires ? now.AddMinutes(5) : null,
             Claims = new Dictionary<string, object> { ["sub"] = subject },
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), algorithm),
+            AdditionalHeaderClaims = header,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key) { KeyId = keyId }, algorithm),
         });
     }
 

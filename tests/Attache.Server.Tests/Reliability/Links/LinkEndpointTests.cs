@@ -3,9 +3,19 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Attache.Server.Tests.Api;
+using Attache.Server.Tests.Auth;
 
-namespace Attache.Server.Tests.Links;
+namespace Attache.Server.Tests.Reliability.Links;
 
+/// <summary>
+/// Presigned links, and reliability §3 F: F39 tampering (every line of the payload, the MAC, added query parameters,
+/// garbage, length), F40 expiry at the second and lifetimes refused at issue (a token claiming more than the maximum is
+/// refused at use, in F39's test), F41 scope (another file or version, other methods, no token in the logs,
+/// <c>Referrer-Policy: no-referrer</c>), and B18 (access withdrawn after a link was issued).
+/// F42 (redirects to the object store's own presigned URLs, with server-chosen response headers) is
+/// Http/S3RedirectDownloadTests; the store's signature checks are the store's. Links carry no method in the MAC because
+/// <c>/l/{token}</c> answers only GET and HEAD (other methods 405).
+/// </summary>
 public sealed class LinkEndpointTests : IAsyncLifetime
 {
     private static readonly byte[] Content = NativeApi.Bytes(100_000, seed: 7);
@@ -44,7 +54,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     private static string PathOf(JsonElement link) => new Uri(link.Str("url")).PathAndQuery;
 
     [Fact]
-    public async Task A_link_downloads_byte_exact_without_any_other_credential()
+    public async Task F41_A_link_downloads_byte_exact_without_any_other_credential_and_sends_no_referrer()
     {
         var link = await IssueAsync();
 
@@ -109,7 +119,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_tampered_token_or_anything_added_to_the_link_is_forbidden()
+    public async Task F39_A_tampered_token_or_anything_added_to_the_link_is_forbidden()
     {
         var path = PathOf(await IssueAsync());
         var token = path["/l/".Length..];
@@ -130,7 +140,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     [InlineData(3, "2")]
     [InlineData(4, "1893456000")]
     [InlineData(5, "0123456789abcdef")]
-    public async Task A_token_naming_another_key_file_version_or_expiry_under_the_original_signature_is_forbidden(int line, string value)
+    public async Task F39_F41_A_token_naming_another_key_file_version_or_expiry_under_the_original_signature_is_forbidden(int line, string value)
     {
         var token = PathOf(await IssueAsync())["/l/".Length..];
         await _admin.UploadAsync("doc", [1, 2], "version-2.bin");
@@ -152,7 +162,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     [InlineData("a.b")]
     [InlineData("..%2f..%2fetc%2fpasswd")]
     [InlineData("%C3%BF%C3%BF.%C3%BF")]
-    public async Task Garbage_tokens_are_forbidden_not_errors(string token)
+    public async Task F39_Garbage_tokens_are_forbidden_not_errors(string token)
     {
         using var response = await _anonymous.GetAsync("/l/" + token, NativeApi.Token);
 
@@ -160,7 +170,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_very_long_token_is_forbidden()
+    public async Task F39_A_very_long_token_is_forbidden()
     {
         using var response = await _anonymous.GetAsync("/l/" + new string('A', 4000) + ".AAAA", NativeApi.Token);
 
@@ -168,7 +178,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_expired_link_is_gone()
+    public async Task F40_An_expired_link_is_gone_at_its_second()
     {
         var path = PathOf(await IssueAsync(new { ttlSeconds = 60 }));
 
@@ -204,7 +214,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     [InlineData(0)]
     [InlineData(-5)]
     [InlineData(604_801)]
-    public async Task A_lifetime_that_is_not_positive_or_beyond_the_maximum_is_400_naming_ttlSeconds(long ttlSeconds)
+    public async Task F40_A_lifetime_that_is_not_positive_or_beyond_the_maximum_is_400_naming_ttlSeconds(long ttlSeconds)
     {
         using var response = await _admin.PostAsJsonAsync($"/v1/files/{_fileId}/links", new { ttlSeconds }, NativeApi.Token);
 
@@ -253,7 +263,7 @@ public sealed class LinkEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_link_cannot_be_used_to_write_or_delete()
+    public async Task F41_A_link_cannot_be_used_to_write_or_delete()
     {
         var path = PathOf(await IssueAsync());
 
@@ -262,5 +272,45 @@ public sealed class LinkEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task F41_A_token_never_reaches_the_logs_whatever_its_fate()
+    {
+        var path = PathOf(await IssueAsync(new { ttlSeconds = 60 }));
+        var token = path["/l/".Length..];
+        var tampered = "/l/" + token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
+
+        using (var good = await _anonymous.GetAsync(path, NativeApi.Token))
+        using (var refused = await _anonymous.GetAsync(tampered, NativeApi.Token))
+        {
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden), (good.StatusCode, refused.StatusCode));
+        }
+
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        using (var expired = await _anonymous.GetAsync(path, NativeApi.Token))
+        {
+            Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
+        }
+
+        var signature = token[(token.LastIndexOf('.') + 1)..];
+        Assert.DoesNotContain(_app.Logs.GetSnapshot(), record => (record.Message + record.Exception).Contains(signature, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task B18_A_link_outlives_the_access_of_its_issuer_until_it_expires_as_documented()
+    {
+        await _admin.CreatePrincipalAsync(new { name = "reader", groups = new[] { "readers" } });
+        using var reader = _app.ClientWithKey(await _admin.IssueKeyAsync("reader"));
+        await _admin.CreateDocumentAsync(new { id = "shared", acl = new[] { new { group = "readers", permissions = new[] { "view" } } } });
+        var fileId = (await _admin.UploadAsync("shared", Content, "shared.pdf")).Str("id");
+        var path = PathOf(await IssueAsync(reader, fileId, new { ttlSeconds = 60 }));
+
+        Assert.Equal(HttpStatusCode.OK, await _admin.StatusAsync(HttpMethod.Patch, "/v1/principals/reader", new { groups = Array.Empty<string>() }));
+
+        Assert.Equal(HttpStatusCode.NotFound, await reader.StatusAsync(HttpMethod.Get, $"/v1/files/{fileId}/content"));
+        Assert.Equal(HttpStatusCode.OK, await _anonymous.StatusAsync(HttpMethod.Get, path));
+        _app.Clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.Gone, await _anonymous.StatusAsync(HttpMethod.Get, path));
     }
 }
