@@ -192,7 +192,7 @@ internal sealed class Cluster : IAsyncDisposable
         }
         """;
 
-    private static async Task WaitForHealthAsync(Uri address, Process process, string log, CancellationToken cancellationToken)
+    internal static async Task WaitForHealthAsync(Uri address, Process process, string log, CancellationToken cancellationToken)
     {
         using var client = Client(address);
         client.Timeout = TimeSpan.FromSeconds(5);
@@ -237,7 +237,7 @@ internal sealed class Cluster : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -248,7 +248,7 @@ internal sealed class Cluster : IAsyncDisposable
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
     /// <summary>The server built beside these tests: artifacts/bin/Attache.Server/&lt;configuration&gt;/Attache.Server.dll.</summary>
-    private static string? ServerAssembly()
+    internal static string? ServerAssembly()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Name;
