@@ -291,6 +291,7 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects, IDisposable
                 ? RequestChecksumCalculation.WHEN_REQUIRED
                 : RequestChecksumCalculation.WHEN_SUPPORTED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            Timeout = options.RequestTimeout,
         };
         if (!string.IsNullOrWhiteSpace(serviceUrl))
         {

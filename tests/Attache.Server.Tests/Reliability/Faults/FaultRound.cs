@@ -84,9 +84,13 @@ internal static class FaultRound
 
     public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    /// <summary>One line of figures for the test output, so a run can be compared with another.</summary>
-    public static void Report(string fault, int injected, int affected, int refused, IReadOnlyCollection<TimeSpan> recoveries) =>
-        TestContext.Current.TestOutputHelper?.WriteLine(JsonSerializer.Serialize(new
+    /// <summary>Where <see cref="Report"/> also appends its lines, when set: one JSON line per case, so runs can be compared.</summary>
+    public const string ReportVariable = "ATTACHE_FAULT_REPORT";
+
+    /// <summary>One line of figures for the test output (and the file <see cref="ReportVariable"/> names).</summary>
+    public static void Report(string fault, int injected, int affected, int refused, IReadOnlyCollection<TimeSpan> recoveries)
+    {
+        var line = JsonSerializer.Serialize(new
         {
             fault,
             injected,
@@ -94,5 +98,11 @@ internal static class FaultRound
             refused,
             recoveryMaxMs = recoveries.Count == 0 ? 0 : (int)recoveries.Max().TotalMilliseconds,
             recoveryMeanMs = recoveries.Count == 0 ? 0 : (int)recoveries.Average(r => r.TotalMilliseconds),
-        }));
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        if (Environment.GetEnvironmentVariable(ReportVariable) is { Length: > 0 } path)
+        {
+            File.AppendAllLines(path, [line]);
+        }
+    }
 }
