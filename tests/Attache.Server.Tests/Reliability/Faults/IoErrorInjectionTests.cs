@@ -81,6 +81,7 @@ public sealed class IoErrorInjectionTests : IAsyncLifetime
         string syscall, string error, Func<int, int> when, Func<string, string[]?> paths, HttpStatusCode[] allowed)
     {
         var server = _server!;
+        var confined = false;
         var acknowledged = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var recoveries = new List<TimeSpan>();
         int injected = 0, affected = 0, refused = 0;
@@ -89,10 +90,12 @@ public sealed class IoErrorInjectionTests : IAsyncLifetime
             var slot = string.Create(CultureInfo.InvariantCulture, $"{syscall.Replace(',', '-')}{round}");
             var content = FaultRound.Content(UploadBytes, HashCode.Combine(syscall, round));
             var log = Path.Combine(_folder, slot + ".strace");
+            var confinedTo = paths(FaultRound.Sha256(content));
+            confined |= confinedTo is not null;
             HttpStatusCode status;
             DateTimeOffset answered;
             await using (var strace = await StraceInjection.AttachAsync(
-                             server.ProcessId, syscall, error, when(round), log, paths(FaultRound.Sha256(content)), FaultRound.Token))
+                             server.ProcessId, syscall, error, when(round), log, confinedTo, FaultRound.Token))
             {
                 using (var response = await FaultRound.PutAsync(_client, DocumentId, slot, content))
                 {
@@ -130,7 +133,7 @@ public sealed class IoErrorInjectionTests : IAsyncLifetime
         }
 
         await FaultRound.AssertReadyFilesHoldTheirBytesAsync(_client, DocumentId, acknowledged);
-        FaultRound.Report($"{syscall} {error}", injected, affected, refused, recoveries);
+        FaultRound.Report($"{syscall} {error}" + (confined ? " (-P)" : ""), injected, affected, refused, recoveries);
         // Each round's fault must really have hit an upload, or this test proves nothing.
         Assert.True(affected >= Rounds / 2, $"only {affected} of {Rounds} rounds met the injected {syscall} failure");
     }
