@@ -75,6 +75,8 @@ public sealed class IoErrorInjectionTests : IAsyncLifetime
         // -P on the fan-out folder of this upload's blob: its fsync after the rename (and after creating it) fails.
         InjectAsync("fsync", "EIO", _ => 1, sha256 => [Path.GetDirectoryName(BlobPath(sha256))!], [HttpStatusCode.InternalServerError]);
 
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+
     private string BlobPath(string sha256) => Path.Combine(_server!.BlobRoot, sha256[..2], sha256[2..4], sha256);
 
     private async Task InjectAsync(
@@ -116,11 +118,16 @@ public sealed class IoErrorInjectionTests : IAsyncLifetime
 
             var hits = StraceInjection.InjectedBefore(log, answered);
             injected += hits.Count;
-            if (hits.Count > 0)
+            if (hits.Count > 0 && !IsSuccess(status))
             {
                 affected++;
-                Assert.True((int)status >= 400, $"{syscall} failed ({error}) during upload {slot}, which was answered {(int)status}: {string.Join(" | ", hits)}");
                 Assert.Contains(status, allowed);
+            }
+            else if (hits.Count > 0)
+            {
+                // Unconfined, the n-th call may be a write of the audit trail, which runs beside the upload; the upload
+                // then stood, and is checked byte-exact below like every acknowledged one. A confined one always counts.
+                Assert.True(confinedTo is null, $"{syscall} failed ({error}) on the upload's own path, yet {slot} was answered {(int)status}: {string.Join(" | ", hits)}");
             }
 
             Assert.False(server.HasExited, "the server ended under the fault");
