@@ -134,6 +134,19 @@ public sealed class FileService(
             AuditUpload(caller, target, existing, AuditResults.Aborted, null);
             throw;
         }
+        catch (Exception exception)
+        {
+            // The store failed (disk full, I/O error, service down): the current version stays as it was and servable,
+            // while a file recorded for this upload alone shows that its upload failed rather than staying in progress.
+            logger.LogWarning("Upload to {DocumentId}/{Slot}/{Index} could not be stored: {Reason}", document.Id, request.Slot, index, exception.Message);
+            if (target.Reserved)
+            {
+                await ChangeFileAsync(existing!.Id, file => file with { State = UploadState.UploadFromClientToServerFailed, Modified = time.GetUtcNow() });
+            }
+
+            AuditUpload(caller, target, existing, AuditResults.Failed, null);
+            throw;
+        }
 
         // Too large: the client was refused before its bytes counted, so the current version stays as it was.
         if (!staging.TryGetValue(out var staged, out failure))

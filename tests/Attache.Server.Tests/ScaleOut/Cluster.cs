@@ -236,7 +236,7 @@ internal sealed class Cluster : IAsyncDisposable
         }
         """;
 
-    private static async Task WaitForHealthAsync(Uri address, Process process, string log, CancellationToken cancellationToken)
+    internal static async Task WaitForHealthAsync(Uri address, Process process, string log, CancellationToken cancellationToken)
     {
         using var client = Client(address);
         client.Timeout = TimeSpan.FromSeconds(5);

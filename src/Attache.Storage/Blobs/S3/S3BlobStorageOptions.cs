@@ -46,6 +46,12 @@ public sealed class S3BlobStorageOptions
     /// <summary>The endpoint clients reach the service at, when it differs from <see cref="ServiceUrl"/>; presigned URLs are signed for it.</summary>
     public string? PublicServiceUrl { get; set; }
 
+    /// <summary>
+    /// How long one request to the service may take before it is given up (and retried by the SDK, then answered 503): a
+    /// service that accepts connections but stops answering must not hold uploads and downloads forever.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
     /// <summary>Unfinished uploads older than this are aborted at start; younger ones may belong to another node still receiving them.</summary>
     public TimeSpan AbandonedUploadAge { get; set; } = TimeSpan.FromDays(1);
 
@@ -88,6 +94,11 @@ public sealed class S3BlobStorageOptions
         if (PresignedUrlLifetime <= TimeSpan.Zero || PresignedUrlLifetime > TimeSpan.FromDays(7))
         {
             yield return $"{section}:PresignedUrlLifetime must lie between zero and seven days (the SigV4 maximum).";
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{section}:RequestTimeout must be positive.";
         }
 
         if (AbandonedUploadAge <= TimeSpan.Zero)

@@ -315,6 +315,7 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects, IBlobInventory, ID
                 ? RequestChecksumCalculation.WHEN_REQUIRED
                 : RequestChecksumCalculation.WHEN_SUPPORTED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            Timeout = options.RequestTimeout,
         };
         if (!string.IsNullOrWhiteSpace(serviceUrl))
         {

@@ -10,13 +10,26 @@ namespace Attache.Storage.Metadata.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase
 {
+    /// <summary>How long a write waits for another connection's transaction before it fails as busy (busy_timeout below).</summary>
+    public const int BusyTimeoutSeconds = 5;
+
     private readonly string _connectionString;
     private readonly ILogger<SqliteDatabase> _logger;
 
     public SqliteDatabase(string connectionString, ILogger<SqliteDatabase> logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = new SqliteConnectionStringBuilder(connectionString).ToString();
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        // The driver retries a busy database for its command timeout (30 s by default) on top of busy_timeout: a write
+        // blocked by another connection would hold its request for half a minute. It waits as long as busy_timeout
+        // instead, then the request is answered 503, unless the connection string sets a timeout of its own.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Default Timeout") && !given.ContainsKey("Command Timeout"))
+        {
+            builder.DefaultTimeout = BusyTimeoutSeconds;
+        }
+
+        _connectionString = builder.ToString();
         _logger = logger;
     }
 
