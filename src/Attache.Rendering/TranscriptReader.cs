@@ -351,7 +351,10 @@ internal static class TranscriptReader
                     }
                     else if (_property == Member.Type)
                     {
-                        _elementType = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("text"u8) ? "text" : String(ref reader);
+                        // An escaped value goes through String, which names an unpaired surrogate escape as invalid text.
+                        _elementType = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual("text"u8)
+                            ? "text"
+                            : String(ref reader);
                     }
                     else if (_property == Member.Value)
                     {
@@ -482,17 +485,31 @@ internal static class TranscriptReader
         {
             if (reader.ValueIsEscaped)
             {
-                return reader.ValueTextEquals("type"u8) ? Member.Type
-                    : reader.ValueTextEquals("value"u8) ? Member.Value
-                    : reader.ValueTextEquals("speaker"u8) ? Member.Speaker
-                    : reader.ValueTextEquals("speaker_name"u8) ? Member.SpeakerName
-                    : reader.ValueTextEquals("monologue_type"u8) ? Member.MonologueType
-                    : reader.ValueTextEquals("elements"u8) ? Member.Elements
-                    : reader.ValueTextEquals("id"u8) ? Member.Id
-                    : reader.ValueTextEquals("name"u8) ? Member.Name
-                    : reader.ValueTextEquals("monologues"u8) ? Member.Monologues
-                    : reader.ValueTextEquals("speakers"u8) ? Member.Speakers
-                    : Member.Other;
+                string escaped;
+                try
+                {
+                    escaped = reader.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    // An unpaired surrogate escape: no member of the format is spelled that way.
+                    return Member.Other;
+                }
+
+                return escaped switch
+                {
+                    "type" => Member.Type,
+                    "value" => Member.Value,
+                    "speaker" => Member.Speaker,
+                    "speaker_name" => Member.SpeakerName,
+                    "monologue_type" => Member.MonologueType,
+                    "elements" => Member.Elements,
+                    "id" => Member.Id,
+                    "name" => Member.Name,
+                    "monologues" => Member.Monologues,
+                    "speakers" => Member.Speakers,
+                    _ => Member.Other,
+                };
             }
 
             // Most names are timestamps and element members: tell them apart by length first.

@@ -23,6 +23,29 @@ public sealed class ReaderFuzzFindingsTests
         Assert.Equal(invalid.Message, inPieces?.Message);
     }
 
+    // Comparing an escaped string with a known word throws when the escape is an unpaired surrogate; that escaped the
+    // reader's failure handling as an exception.
+    [Fact]
+    public async Task An_unpaired_surrogate_escape_in_an_element_type_is_invalid_text_at_its_path()
+    {
+        var json = "{\"monologues\":[{\"speaker\":1,\"elements\":[{\"type\":\"\\ud800\",\"value\":\"x\"}]}]}";
+
+        var invalid = Assert.IsType<Failure.Invalid>(await ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+
+        Assert.Equal("$.monologues[0].elements[0].type", invalid.Field);
+    }
+
+    [Fact]
+    public async Task A_member_name_with_an_unpaired_surrogate_escape_is_an_unknown_member()
+    {
+        var json = "{\"monologues\":[{\"speaker\":1,\"\\ud800\":\"x\",\"elements\":[{\"type\":\"text\",\"value\":\"kept\"}]}]}";
+
+        var read = await TranscriptReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
+
+        Assert.Null(read.Failure);
+        Assert.Equal("kept", Assert.Single(read.Value!.Monologues).Text);
+    }
+
     private static async Task<Failure?> ReadAsync(Stream source) => (await TranscriptReader.ReadAsync(source, TestContext.Current.CancellationToken)).Failure;
 
     private sealed class SmallReads(byte[] bytes) : MemoryStream(bytes, writable: false)
