@@ -54,7 +54,7 @@ public sealed class OrphanSweepTests : IAsyncLifetime
     [MemberData(nameof(Adapters))]
     public async Task The_sweep_removes_blobs_no_version_or_rendition_refers_to_and_keeps_the_others(string adapter)
     {
-        var blobs = Blobs(adapter);
+        var blobs = await BlobsAsync(adapter);
         var janitor = new BlobJanitor(_metadata, blobs, _renditions, new ProcessLocks());
         var ofVersion = await CommitAsync(blobs, "bytes of a version");
         var ofRendition = await CommitAsync(blobs, "bytes of a rendition");
@@ -80,7 +80,7 @@ public sealed class OrphanSweepTests : IAsyncLifetime
     [Fact]
     public async Task A_sweep_waits_for_a_commit_in_progress_and_keeps_the_bytes_it_records()
     {
-        var blobs = Blobs("filesystem");
+        var blobs = await BlobsAsync("filesystem");
         var janitor = new BlobJanitor(_metadata, blobs, _renditions, new ProcessLocks());
         var staged = (await blobs.StageAsync(new MemoryStream("bytes being recorded"u8.ToArray()), 1000, Token)).Value;
         var recording = new TaskCompletionSource();
@@ -106,7 +106,7 @@ public sealed class OrphanSweepTests : IAsyncLifetime
         await staged.DisposeAsync();
     }
 
-    private IBlobStore Blobs(string adapter)
+    private async Task<IBlobStore> BlobsAsync(string adapter)
     {
         if (adapter == "filesystem")
         {
@@ -116,6 +116,8 @@ public sealed class OrphanSweepTests : IAsyncLifetime
         Assert.SkipUnless(S3TestService.IsConfigured, S3TestService.SkipReason);
         _s3Client = S3TestService.CreateClient();
         _s3 = new S3BlobStore(S3TestService.Options(Bucket, _prefix), TimeProvider.System, NullLogger<S3BlobStore>.Instance);
+        // Creates the bucket when this test is the first to use it.
+        await _s3.InitializeAsync(Token);
         return _s3;
     }
 
