@@ -57,20 +57,7 @@ internal sealed class AccelRedirectFront : IAsyncDisposable
 
     /// <summary>The configuration of docs/deploy.md ("Downloads sent by nginx"), with this test's ports and folders.</summary>
     private static string NginxConfig(string folder, int port, int serverPort, string blobs) => $$"""
-        daemon off;
-        master_process on;
-        worker_processes 1;
-        pid {{folder}}/nginx.pid;
-        error_log {{folder}}/nginx-error.log warn;
-        {{(Environment.IsPrivilegedProcess ? "user root root;" : "")}}
-        events { worker_connections 512; }
-        http {
-            access_log {{folder}}/nginx-access.log;
-            client_body_temp_path {{folder}}/nginx-body;
-            proxy_temp_path {{folder}}/nginx-proxy;
-            fastcgi_temp_path {{folder}}/nginx-fastcgi;
-            uwsgi_temp_path {{folder}}/nginx-uwsgi;
-            scgi_temp_path {{folder}}/nginx-scgi;
+        {{Cluster.NginxFrame(folder)}}
             sendfile on;
             upstream attache {
                 server 127.0.0.1:{{serverPort}};
@@ -80,14 +67,7 @@ internal sealed class AccelRedirectFront : IAsyncDisposable
                 listen 127.0.0.1:{{port}};
                 client_max_body_size 0;
                 location / {
-                    proxy_pass http://attache;
-                    proxy_http_version 1.1;
-                    proxy_set_header Connection "";
-                    proxy_set_header Host $http_host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_request_buffering off;
-                    proxy_buffering off;
+                    {{Cluster.NginxProxyToAttache}}
                 }
                 location {{Prefix}} {
                     internal;

@@ -16,12 +16,20 @@ public sealed class CachedReadsTests : IAsyncLifetime
 {
     // Audit events are written in batches, and each batch is a commit; held back here so that only the test's own
     // writes move the cache's generation.
-    private readonly AttacheApp _app = new(new Dictionary<string, string?> { ["Attache:Audit:FlushDelay"] = "00:05:00" });
+    private readonly AttacheApp _app;
+
+    // The cache belongs to the embedded store, so this class keeps its metadata in SQLite in every configuration.
+    private readonly TestStore _store = new(postgres: false, s3: S3Blobs.Requested);
     private HttpClient _admin = null!;
     private HttpClient _reader = null!;
     private string _readerKey = null!;
     private string _path = null!;
     private readonly byte[] _content = NativeApi.Bytes(4096, seed: 21);
+
+    public CachedReadsTests()
+    {
+        _app = new AttacheApp(new Dictionary<string, string?> { ["Attache:Audit:FlushDelay"] = "00:05:00" }, store: _store);
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -39,6 +47,7 @@ public sealed class CachedReadsTests : IAsyncLifetime
         _admin.Dispose();
         _reader.Dispose();
         await _app.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     private async Task WarmAsync()
@@ -58,11 +67,6 @@ public sealed class CachedReadsTests : IAsyncLifetime
     [Fact]
     public async Task Reads_are_remembered_between_writes_on_the_embedded_store()
     {
-        if (TestStore.UsesPostgres)
-        {
-            Assert.Skip("PostgreSQL reads are not remembered (several nodes may write).");
-        }
-
         var reads = _app.Services.GetRequiredService<SqliteDatabase>().Reads;
         await WarmAsync();
 

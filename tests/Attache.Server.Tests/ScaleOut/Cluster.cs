@@ -197,6 +197,30 @@ internal sealed class Cluster : IAsyncDisposable
     /// skipped for the next request. <c>X-Upstream</c> tells the test which node answered.
     /// </summary>
     public static string NginxConfig(string folder, int port, int firstPort, int secondPort) => $$"""
+        {{NginxFrame(folder)}}
+            upstream attache {
+                server 127.0.0.1:{{firstPort}} max_fails=1 fail_timeout=30s;
+                server 127.0.0.1:{{secondPort}} max_fails=1 fail_timeout=30s;
+                keepalive 16;
+            }
+            server {
+                listen 127.0.0.1:{{port}};
+                client_max_body_size 0;
+                location / {
+                    {{NginxProxyToAttache}}
+                    proxy_read_timeout 300s;
+                    proxy_next_upstream error timeout;
+                    add_header X-Upstream $upstream_addr always;
+                }
+            }
+        }
+        """;
+
+    /// <summary>
+    /// What every test front shares: nginx in the foreground with all its files under <paramref name="folder"/>, up to
+    /// the opening of its <c>http</c> block.
+    /// </summary>
+    internal static string NginxFrame(string folder) => $$"""
         daemon off;
         master_process on;
         worker_processes 1;
@@ -211,29 +235,18 @@ internal sealed class Cluster : IAsyncDisposable
             fastcgi_temp_path {{folder}}/nginx-fastcgi;
             uwsgi_temp_path {{folder}}/nginx-uwsgi;
             scgi_temp_path {{folder}}/nginx-scgi;
-            upstream attache {
-                server 127.0.0.1:{{firstPort}} max_fails=1 fail_timeout=30s;
-                server 127.0.0.1:{{secondPort}} max_fails=1 fail_timeout=30s;
-                keepalive 16;
-            }
-            server {
-                listen 127.0.0.1:{{port}};
-                client_max_body_size 0;
-                location / {
-                    proxy_pass http://attache;
-                    proxy_http_version 1.1;
-                    proxy_set_header Connection "";
-                    proxy_set_header Host $http_host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_request_buffering off;
-                    proxy_buffering off;
-                    proxy_read_timeout 300s;
-                    proxy_next_upstream error timeout;
-                    add_header X-Upstream $upstream_addr always;
-                }
-            }
-        }
+        """;
+
+    /// <summary>Passing a request on to the upstream <c>attache</c> the way docs/deploy.md does: bodies streamed both ways.</summary>
+    internal const string NginxProxyToAttache = """
+        proxy_pass http://attache;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_request_buffering off;
+        proxy_buffering off;
         """;
 
     internal static async Task WaitForHealthAsync(Uri address, Process process, string log, CancellationToken cancellationToken)
