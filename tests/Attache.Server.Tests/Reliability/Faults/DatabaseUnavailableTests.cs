@@ -15,6 +15,7 @@ namespace Attache.Server.Tests.Reliability.Faults;
 public sealed class DatabaseUnavailableTests : IAsyncLifetime
 {
     private const string DocumentId = "db";
+    private TestStore? _store;
     private AttacheApp _app = null!;
     private HttpClient _client = null!;
 
@@ -22,12 +23,9 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (TestStore.UsesPostgres)
-        {
-            Assert.Skip("these faults hold the embedded SQLite database; this run keeps metadata in PostgreSQL.");
-        }
-
-        _app = new AttacheApp();
+        // These faults hold the embedded SQLite database, so its metadata stays in SQLite in every configuration.
+        _store = new TestStore(postgres: false, s3: S3Blobs.Requested);
+        _app = new AttacheApp(store: _store);
         _client = _app.CreateAdminClient();
         await _client.CreateDocumentAsync(new { id = DocumentId });
     }
@@ -38,6 +36,11 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
         }
     }
 
