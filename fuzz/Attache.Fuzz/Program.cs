@@ -33,12 +33,23 @@ if (args.Length > 1)
 
 // Instrumented code may only run once Fuzzer.Run has mapped AFL's coverage memory, so the target (whose set-up calls
 // the product) is made on the first input. The process is killed by afl-fuzz at the end; nothing is disposed.
+// afl-fuzz keeps a crashing input but not what was thrown; ATTACHE_FUZZ_CRASH_LOG (set by fuzz/run) keeps that too, as
+// some answers (the multipart target's store under a busy disk) depend on more than the input.
+var crashLog = Environment.GetEnvironmentVariable("ATTACHE_FUZZ_CRASH_LOG");
 IFuzzTarget? fuzzed = null;
 Fuzzer.Run(stream =>
 {
-    fuzzed ??= FuzzTargets.Create(args[0])!;
     using var copy = new MemoryStream();
     stream.CopyTo(copy);
-    fuzzed.Run(copy.GetBuffer().AsSpan(0, (int)copy.Length));
+    try
+    {
+        fuzzed ??= FuzzTargets.Create(args[0])!;
+        fuzzed.Run(copy.GetBuffer().AsSpan(0, (int)copy.Length));
+    }
+    catch (Exception exception) when (!string.IsNullOrEmpty(crashLog))
+    {
+        File.AppendAllText(crashLog, $"--- {copy.Length} byte input: {Convert.ToBase64String(copy.GetBuffer(), 0, (int)copy.Length)}\n{exception}\n");
+        throw;
+    }
 });
 return 0;
