@@ -92,15 +92,15 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>An open connection with busy timeout, synchronous=FULL and foreign keys on; the caller disposes it.</summary>
-    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(true, cancellationToken);
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenCoreAsync(true, cancellationToken);
 
     /// <summary>
     /// Like <see cref="OpenAsync(CancellationToken)"/>, for writes to the audit trail alone: their commits do not end
     /// the remembered reads, which never look at that table, so a busy server's audit batches leave the cache warm.
     /// </summary>
-    internal Task<SqliteConnection> OpenForAuditAsync(CancellationToken cancellationToken) => OpenAsync(false, cancellationToken);
+    internal Task<SqliteConnection> OpenForAuditAsync(CancellationToken cancellationToken) => OpenCoreAsync(false, cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(bool watched, CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenCoreAsync(bool watched, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
