@@ -2,10 +2,14 @@
 # Server CPU time per download (utime+stime of the server process over a wrk run), for a 4 KiB file through the
 # native API with an API key and through the SpeechExec dialect, and for 1 MiB and 1 GiB files; each plain
 # (Kestrel sends the bytes) and, when nginx is present, in X-Accel-Redirect mode behind nginx.
+# Each workload is warmed up first by an unmeasured wrk run (WARM_SECONDS, default 15; 0 for none), so that the figure
+# is the steady state and not the JIT compiling and re-compiling the code (tiered compilation) during the measurement;
+# 5 s was too short after a restart on a busy 2-core machine.
 # Usage: bench/cpu-per-request.sh [seconds-per-run]     (default 10; loopback only; stops what it starts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
+WARM_SECONDS=${WARM_SECONDS:-15}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 WORK=$(mktemp -d /tmp/attache-cpu.XXXXXX)
 SERVER_PID= NGINX_PID=
@@ -85,6 +89,7 @@ seed() { # creates the files once; the data folder survives server restarts
 run() {
   local before after out requests
   curl -fs -o /dev/null -H "$5" "$4" || { echo "$1: request failed: $4"; return; }
+  [ "$WARM_SECONDS" -gt 0 ] && wrk -t"$3" -c"$2" -d"${WARM_SECONDS}s" -H "$5" "$4" >/dev/null
   before=$(cpu_ticks "$SERVER_PID")
   out=$(wrk -t"$3" -c"$2" -d"${SECONDS_PER_RUN}s" -H "$5" "$4")
   after=$(cpu_ticks "$SERVER_PID")

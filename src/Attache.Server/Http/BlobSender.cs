@@ -47,8 +47,7 @@ internal sealed class BlobSender : IBlobSender
             SafeFileHandle handle;
             try
             {
-                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
-                    FileOptions.Asynchronous | FileOptions.SequentialScan);
+                handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptionsFor(plan.Length));
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -74,6 +73,15 @@ internal sealed class BlobSender : IBlobSender
         return stream is null ? null : new StreamBody(store, plan.BlobKey, stream, offset, length);
     }
 
+    /// <summary>
+    /// Outside Windows an asynchronous file read is a synchronous read handed to a thread-pool thread, so reading on
+    /// the request's own pool thread costs the same blocking without the hop. Read-ahead advice only pays past one chunk.
+    /// </summary>
+    private static FileOptions FileOptionsFor(long length) =>
+        (ReadsInline ? FileOptions.None : FileOptions.Asynchronous) | (length > ChunkSize ? FileOptions.SequentialScan : FileOptions.None);
+
+    private static bool ReadsInline => !OperatingSystem.IsWindows();
+
     public static void StartStreaming(HttpResponse response) =>
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
@@ -90,7 +98,9 @@ internal sealed class BlobSender : IBlobSender
                     memory = memory[..(int)length];
                 }
 
-                var read = await RandomAccess.ReadAsync(handle, memory, offset, cancellationToken);
+                var read = ReadsInline
+                    ? RandomAccess.Read(handle, memory.Span, offset)
+                    : await RandomAccess.ReadAsync(handle, memory, offset, cancellationToken);
                 if (read == 0)
                 {
                     throw new IOException($"The blob ended {length} bytes before the planned length.");

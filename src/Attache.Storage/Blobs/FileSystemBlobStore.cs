@@ -16,6 +16,8 @@ public sealed class FileSystemBlobStore : IBlobStore, IBlobInventory
     private const int BufferSize = 128 * 1024;
     private const string PartialExtension = ".partial";
 
+    private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
+
     private readonly string _root;
     private readonly string _rootPrefix;
     private readonly string _staging;
@@ -204,7 +206,7 @@ public sealed class FileSystemBlobStore : IBlobStore, IBlobInventory
     /// <summary>The path of a key. Keys are only ever server-computed hashes, so anything else is a bug.</summary>
     internal string PathFor(string key)
     {
-        if (key is not { Length: 64 } || !key.All(char.IsAsciiHexDigitLower))
+        if (key is not { Length: 64 } || key.AsSpan().ContainsAnyExcept(LowerHexDigits))
         {
             throw new ArgumentException("A blob key is 64 lower-case hex characters.", nameof(key));
         }
@@ -226,7 +228,8 @@ public sealed class FileSystemBlobStore : IBlobStore, IBlobInventory
             return false;
         }
 
-        if (info.LinkTarget is not null)
+        // The attributes come from the lstat that answered Exists: a link shows as a reparse point without reading it.
+        if ((info.Attributes & FileAttributes.ReparsePoint) != 0)
         {
             _logger.LogWarning("Refusing to serve {Path}: it is a symbolic link, not a blob", path);
             return false;

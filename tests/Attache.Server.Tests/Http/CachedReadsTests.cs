@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Attache.Core.Audit;
+using Attache.Core.Ports;
 using Attache.Server.Tests.Api;
 using Attache.Server.Tests.Auth;
 using Attache.Server.Tests.Dialects.SpeechExec;
@@ -84,6 +86,35 @@ public sealed class CachedReadsTests : IAsyncLifetime
 
             Assert.True(round < 5, "something commits to the SQLite file on every request");
         }
+    }
+
+    [Fact]
+    public async Task Audit_batches_leave_the_remembered_reads_in_place_and_later_writes_still_end_them()
+    {
+        var reads = _app.Services.GetRequiredService<SqliteDatabase>().Reads;
+        var audit = _app.Services.GetRequiredService<IAuditStore>();
+        var trail = _app.Services.GetRequiredService<AuditTrail>();
+        await WarmAsync();
+
+        // As in the test above, a round crossed by a background commit is tried again.
+        for (var round = 0; ; round++)
+        {
+            var generation = reads.Generation;
+            await audit.AppendAsync([trail.Event(AuditActions.Download, null) with { Detail = $"batch {round}" }], NativeApi.Token);
+            if (reads.Generation == generation)
+            {
+                break;
+            }
+
+            Assert.True(round < 5, "every audit batch ended the remembered reads");
+        }
+
+        var stored = await audit.QueryAsync(new AuditQuery(Action: AuditActions.Download), NativeApi.Token);
+        Assert.Contains(stored, e => e.Detail is { } detail && detail.StartsWith("batch ", StringComparison.Ordinal));
+
+        // The audit write may have borrowed the pooled connection the revocation now commits on.
+        await WarmAsync();
+        await A_revoked_key_is_refused_on_the_next_request();
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
             return;
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForAuditAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var insert = Command(connection, """
             INSERT INTO audit_events (time, action, principal, document_id, file_id, version, result, status, bytes, byte_range,

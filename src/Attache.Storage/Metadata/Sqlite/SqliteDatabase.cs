@@ -92,13 +92,21 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>An open connection with busy timeout, synchronous=FULL and foreign keys on; the caller disposes it.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenCoreAsync(true, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="OpenAsync(CancellationToken)"/>, for writes to the audit trail alone: their commits do not end
+    /// the remembered reads, which never look at that table, so a busy server's audit batches leave the cache warm.
+    /// </summary>
+    internal Task<SqliteConnection> OpenForAuditAsync(CancellationToken cancellationToken) => OpenCoreAsync(false, cancellationToken);
+
+    private async Task<SqliteConnection> OpenCoreAsync(bool watched, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            Reads.Watch(connection);
+            Reads.Watch(connection, watched);
             await using var pragmas = Command(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
             return connection;

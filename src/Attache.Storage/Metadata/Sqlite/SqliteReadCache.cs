@@ -59,8 +59,12 @@ public sealed class SqliteReadCache
         return value;
     }
 
-    /// <summary>Watches a just-opened connection for commits; called by <see cref="SqliteDatabase.OpenAsync"/>.</summary>
-    internal void Watch(SqliteConnection connection)
+    /// <summary>
+    /// Watches a just-opened connection for commits; called by <see cref="SqliteDatabase.OpenAsync"/>. With
+    /// <paramref name="watched"/> false its commits leave the entries alone: only for writes to tables no cached read
+    /// looks at (the audit trail). The hook stays on the pooled handle, so the choice is made anew at every open.
+    /// </summary>
+    internal void Watch(SqliteConnection connection, bool watched = true)
     {
         var handle = connection.Handle!;
         var mark = _hooked.GetValue(handle, h =>
@@ -68,13 +72,19 @@ public sealed class SqliteReadCache
             var created = new WriteMark();
             raw.sqlite3_commit_hook(h, state =>
             {
-                ((WriteMark)state).Committed = true;
-                Changed();
+                var marked = (WriteMark)state;
+                if (!marked.Ignored)
+                {
+                    marked.Committed = true;
+                    Changed();
+                }
+
                 return 0;
             }, created);
             return created;
         });
         mark.Committed = false;
+        mark.Ignored = !watched;
         connection.StateChange += (_, change) =>
         {
             if (change.CurrentState == System.Data.ConnectionState.Closed && mark.Committed)
@@ -97,5 +107,7 @@ public sealed class SqliteReadCache
     private sealed class WriteMark
     {
         public volatile bool Committed;
+
+        public volatile bool Ignored;
     }
 }
