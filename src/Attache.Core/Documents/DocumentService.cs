@@ -127,11 +127,17 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
 
         if (outcome.TryGetValue(out var changed, out _) && patch.Acl is not null && Describe(changed.Acl) is var aclAfter && aclAfter != aclBefore)
         {
-            audit.Record(audit.Event(AuditActions.Acl, caller) with { DocumentId = changed.Id, Detail = $"{aclBefore} -> {aclAfter}" });
+            audit.Record(audit.Event(AuditActions.Acl, caller) with { DocumentId = changed.Id, Detail = $"{Shortened(aclBefore)} -> {Shortened(aclAfter)}" });
         }
 
         return outcome;
     }
+
+    /// <summary>Longest description of one ACL the audit trail keeps: a list of thousands of entries must not bloat every event.</summary>
+    internal const int MaxAclDescription = 1000;
+
+    private static string? Shortened(string? description) =>
+        description is { Length: > MaxAclDescription } ? description[..MaxAclDescription] + "…" : description;
 
     /// <summary>An ACL as one line for the audit trail, e.g. <c>principal bob: view,edit; group team: view</c>.</summary>
     private static string Describe(IReadOnlyList<AclEntry> acl) =>

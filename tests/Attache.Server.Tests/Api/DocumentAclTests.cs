@@ -154,6 +154,34 @@ public sealed class DocumentAclTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(_carol));
     }
 
+    [Theory]
+    [InlineData("""{"principal":"bob","permissions":["view"]}""")]
+    [InlineData("\"bob\"")]
+    [InlineData("""[{"principal":"bob","permissions":"view"}]""")]
+    public async Task An_acl_of_the_wrong_json_shape_is_400_and_changes_nothing(string acl)
+    {
+        var before = await AclAsync();
+
+        using var response = await PatchAclAsync(_alice, acl);
+
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await AclAsync());
+    }
+
+    [Fact]
+    public async Task A_long_acl_is_audited_shortened()
+    {
+        var entries = string.Join(',', Enumerable.Range(0, 200).Select(i => $$"""{"principal":"user-{{i}}","permissions":["view"]}"""));
+
+        using var response = await PatchAclAsync(_alice, $"[{entries}]");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(200, (await response.JsonAsync()).GetProperty("acl").GetArrayLength());
+        var detail = Assert.Single(await _admin.AuditEventsAsync("?action=acl&document=memo")).Str("detail");
+        Assert.EndsWith("…", detail, StringComparison.Ordinal);
+        Assert.InRange(detail.Length, 1000, 1100);
+    }
+
     [Fact]
     public async Task A_change_is_audited_with_the_list_before_and_after_and_a_refusal_as_denied()
     {
