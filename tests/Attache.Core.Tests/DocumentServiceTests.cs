@@ -1,3 +1,4 @@
+using Attache.Core.Audit;
 using Attache.Core.Documents;
 using Attache.Core.Ports;
 using Attache.Core.Principals;
@@ -164,6 +165,24 @@ public sealed class DocumentServiceTests : IDisposable
         Assert.IsType<Failure.Forbidden>((await _core.Documents.UpdateAsync(Callers.Viewer, "doc", patch, Token)).Failure);
         Assert.IsType<Failure.NotFound>((await _core.Documents.UpdateAsync(Callers.Stranger, "doc", patch, Token)).Failure);
         Assert.True((await _core.Documents.UpdateAsync(Callers.GroupMember, "doc", patch, Token)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Only_callers_with_admin_on_the_document_may_replace_its_acl_and_a_change_is_audited()
+    {
+        await _core.CreateAsync(new NewDocument(Id: "doc", Owner: "alice", Acl: Acl.Shared));
+        var patch = new DocumentPatch(Acl: [new(null, "sales", [Permissions.View])]);
+
+        Assert.IsType<Failure.Forbidden>((await _core.Documents.UpdateAsync(Callers.GroupMember, "doc", patch, Token)).Failure);
+        Assert.IsType<Failure.NotFound>((await _core.Documents.UpdateAsync(Callers.Stranger, "doc", patch, Token)).Failure);
+        Assert.Equal(Acl.Shared, (await _core.Metadata.FindDocumentAsync("doc", Token))!.Acl);
+        Assert.Empty(_core.AuditLog.Of(AuditActions.Acl));
+
+        var changed = await _core.Documents.UpdateAsync(Callers.Owner, "doc", patch, Token);
+
+        Assert.Equal(patch.Acl, changed.Value.Acl);
+        Assert.Null(AccessControl.Check(Callers.Stranger, (await _core.Metadata.FindDocumentAsync("doc", Token))!, Permissions.View));
+        Assert.Equal("alice", Assert.Single(_core.AuditLog.Of(AuditActions.Acl)).Principal);
     }
 
     [Fact]

@@ -51,10 +51,13 @@ public static class AuditActions
     public const string Delete = "delete";
     public const string Denied = "denied";
 
+    /// <summary>A document's access control list was changed; <see cref="AuditEvent.Detail"/> holds it before and after.</summary>
+    public const string Acl = "acl";
+
     /// <summary>Marks a gap: events that were recorded but could not be kept; <see cref="AuditEvent.Detail"/> says how many.</summary>
     public const string Lost = "lost";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Upload, Download, Link, Delete, Denied, Lost };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Upload, Download, Link, Delete, Denied, Acl, Lost };
 }
 
 public static class AuditResults

@@ -17,14 +17,18 @@ public sealed record NewDocument(
     IReadOnlyList<AclEntry>? Acl = null,
     IReadOnlyList<AttributeDefinition>? Attributes = null);
 
-/// <summary>A partial update: null members stay as they are; a null property value removes that property.</summary>
+/// <summary>
+/// A partial update: null members stay as they are; a null property value removes that property. <see cref="Acl"/>
+/// replaces the whole list (empty removes every entry) and needs <see cref="Permissions.Admin"/> on the document.
+/// </summary>
 public sealed record DocumentPatch(
     string? Kind = null,
     string? Title = null,
     string? State = null,
     string? Folder = null,
     IReadOnlyDictionary<string, string?>? Properties = null,
-    string? SourceUrl = null);
+    string? SourceUrl = null,
+    IReadOnlyList<AclEntry>? Acl = null);
 
 public sealed record DocumentPage(IReadOnlyList<Document> Items, string? NextCursor);
 
@@ -80,8 +84,13 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
     public async Task<Outcome<Document>> GetAsync(Caller caller, string id, CancellationToken cancellationToken) =>
         await FindAsync(caller, id, Permissions.View, cancellationToken);
 
-    public Task<Outcome<Document>> UpdateAsync(Caller caller, string id, DocumentPatch patch, CancellationToken cancellationToken) =>
-        ChangeAsync(caller, id, Permissions.Edit, document =>
+    public async Task<Outcome<Document>> UpdateAsync(Caller caller, string id, DocumentPatch patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        string? aclBefore = null;
+
+        // Who may see a document is decided by whoever administers it: changing the ACL asks for admin, not edit.
+        var outcome = await ChangeAsync(caller, id, patch.Acl is null ? Permissions.Edit : Permissions.Admin, document =>
         {
             if (document.IsDeleted)
             {
@@ -109,10 +118,32 @@ public sealed class DocumentService(IMetadataStore metadata, BlobJanitor janitor
                 Folder = patch.Folder ?? document.Folder,
                 SourceUrl = patch.SourceUrl ?? document.SourceUrl,
                 Properties = properties,
+                Acl = patch.Acl ?? document.Acl,
                 Modified = time.GetUtcNow(),
             };
+            aclBefore = Describe(document.Acl);
             return DocumentRules.Validate(updated) is { } invalid ? invalid : updated;
         }, cancellationToken);
+
+        if (outcome.TryGetValue(out var changed, out _) && patch.Acl is not null && Describe(changed.Acl) is var aclAfter && aclAfter != aclBefore)
+        {
+            audit.Record(audit.Event(AuditActions.Acl, caller) with { DocumentId = changed.Id, Detail = $"{Shortened(aclBefore)} -> {Shortened(aclAfter)}" });
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Longest description of one ACL the audit trail keeps: a list of thousands of entries must not bloat every event.</summary>
+    internal const int MaxAclDescription = 1000;
+
+    private static string? Shortened(string? description) =>
+        description is { Length: > MaxAclDescription } ? description[..MaxAclDescription] + "…" : description;
+
+    /// <summary>An ACL as one line for the audit trail, e.g. <c>principal bob: view,edit; group team: view</c>.</summary>
+    private static string Describe(IReadOnlyList<AclEntry> acl) =>
+        acl.Count == 0
+            ? "(none)"
+            : string.Join("; ", acl.Select(e => $"{(e.Principal is not null ? "principal " + e.Principal : "group " + e.Group)}: {string.Join(',', e.Permissions)}"));
 
     /// <summary>Soft-deletes the document; with <paramref name="purge"/> also drops its versions and the bytes no one else uses.</summary>
     public async Task<Outcome<Document>> DeleteAsync(Caller caller, string id, bool purge, CancellationToken cancellationToken)

@@ -331,10 +331,15 @@ public sealed class ImportSession : IAsyncDisposable
             secret is null ? storedHash : credentials.VerifyPassword(storedHash, secret) ? storedHash : credentials.HashPassword(secret);
     }
 
+#pragma warning disable RS0030 // Groups compared in order; they are names, not secrets (the hashes go through SameSecret).
     private static bool Same(Principal a, Principal b) =>
         a.Name == b.Name && a.DisplayName == b.DisplayName && a.Kind == b.Kind && a.Groups.SequenceEqual(b.Groups, StringComparer.Ordinal)
-        && a.Enabled == b.Enabled && a.Email == b.Email && a.PasswordHash == b.PasswordHash && a.ClientId == b.ClientId
-        && a.ClientSecretHash == b.ClientSecretHash;
+        && a.Enabled == b.Enabled && a.Email == b.Email && SameSecret(a.PasswordHash, b.PasswordHash) && a.ClientId == b.ClientId
+        && SameSecret(a.ClientSecretHash, b.ClientSecretHash);
+#pragma warning restore RS0030
+
+    // Both absent is the same; otherwise stored hashes are compared as the secrets they stand for.
+    private static bool SameSecret(string? a, string? b) => a is null || b is null ? a == b : Secrets.EqualText(a, b);
 
     /// <summary>A generated id that neither the store nor the manifest uses.</summary>
     private async Task<string> NewFileIdAsync(HashSet<string> named, CancellationToken cancellationToken)
@@ -350,6 +355,7 @@ public sealed class ImportSession : IAsyncDisposable
         }
     }
 
+#pragma warning disable RS0030 // Attributes and ACL permissions compared in order; no secret among them.
     private static bool Same(Document a, Document b) =>
         a.Id == b.Id && a.Kind == b.Kind && a.Title == b.Title && a.Owner == b.Owner && a.State == b.State && a.Folder == b.Folder
         && a.SourceUrl == b.SourceUrl && a.Deleted == b.Deleted
@@ -359,6 +365,7 @@ public sealed class ImportSession : IAsyncDisposable
         && a.Acl.Count == b.Acl.Count
         && a.Acl.Zip(b.Acl).All(pair => pair.First.Principal == pair.Second.Principal && pair.First.Group == pair.Second.Group
             && pair.First.Permissions.SequenceEqual(pair.Second.Permissions, StringComparer.Ordinal));
+#pragma warning restore RS0030
 
     /// <summary>A read-only stream over memory the manifest already holds, so inline bytes are not copied again.</summary>
     private static MemoryStream ReadOnlyStream(ReadOnlyMemory<byte> bytes) =>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 
 namespace Attache.Core.Principals;
@@ -22,11 +21,8 @@ public sealed class Credentials
     /// <summary>32 random bytes, URL-safe base64 without padding.</summary>
     public static string RandomToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
-    public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    /// <summary>True when both are the same hex hash; takes the same time wherever they differ.</summary>
-    public static bool SameHash(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+    /// <summary>The form a random secret is stored and looked up in (<see cref="Secrets.DigestHex"/>).</summary>
+    public static string Sha256Hex(string secret) => Secrets.DigestHex(secret);
 
     public string HashPassword(string password) => _hasher.HashPassword(null!, password);
 

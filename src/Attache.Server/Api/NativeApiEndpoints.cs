@@ -53,7 +53,7 @@ internal static class NativeApiEndpoints
         // unchanged so that the core's rules refuse each one naming its field.
         var input = new NewDocument(
             request.Id, request.Kind, request.Title, request.Owner, request.State, request.Folder, request.Properties, request.SourceUrl,
-            request.Acl?.Select(e => e is null ? null! : new AclEntry(e.Principal, e.Group, e.Permissions)).ToList(),
+            AclOf(request.Acl),
             request.Attributes?.Select(a => a is null ? null! : new AttributeDefinition(a.Id, a.Type, a.Multiple, a.Visibility)).ToList());
         var outcome = await documents.CreateAsync(http.Caller(), input, cancellationToken);
         return outcome.TryGetValue(out var document, out var failure)
@@ -79,9 +79,12 @@ internal static class NativeApiEndpoints
     private static async Task<Results<Ok<DocumentModel>, ProblemHttpResult>> UpdateDocumentAsync(
         string id, UpdateDocumentRequest request, HttpContext http, DocumentService documents, CancellationToken cancellationToken)
     {
-        var patch = new DocumentPatch(request.Kind, request.Title, request.State, request.Folder, request.Properties, request.SourceUrl);
+        var patch = new DocumentPatch(request.Kind, request.Title, request.State, request.Folder, request.Properties, request.SourceUrl, AclOf(request.Acl));
         return ToOk(await documents.UpdateAsync(http.Caller(), id, patch, cancellationToken), DocumentModel.From);
     }
+
+    private static List<AclEntry>? AclOf(List<AclEntryModel>? acl) =>
+        acl?.Select(e => e is null ? null! : new AclEntry(e.Principal, e.Group, e.Permissions)).ToList();
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDocumentAsync(
         string id, bool? purge, HttpContext http, DocumentService documents, CancellationToken cancellationToken)

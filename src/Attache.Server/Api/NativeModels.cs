@@ -22,7 +22,8 @@ internal sealed record UpdateDocumentRequest(
     string? State,
     string? Folder,
     Dictionary<string, string?>? Properties,
-    string? SourceUrl);
+    string? SourceUrl,
+    List<AclEntryModel>? Acl);
 
 internal sealed record AclEntryModel(string? Principal, string? Group, List<string> Permissions);
 

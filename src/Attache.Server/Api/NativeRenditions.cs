@@ -33,7 +33,7 @@ internal static class NativeRenditions
     /// <summary>503 with Retry-After: the renderers are busy and their queue is full.</summary>
     public static ProblemHttpResult Busy(HttpContext http)
     {
-        http.Response.Headers.RetryAfter = RenditionGate.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RenditionGate.AskToRetryLater(http.Response);
         return TypedResults.Problem(
             "Every rendering turn is taken; try again after Retry-After seconds.",
             statusCode: StatusCodes.Status503ServiceUnavailable,

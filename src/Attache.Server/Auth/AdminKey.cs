@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Attache.Core.Principals;
 
 namespace Attache.Server.Auth;
 
@@ -13,10 +12,10 @@ internal sealed class AdminKey
     private readonly byte[]? _hash;
 
     public AdminKey(IConfiguration configuration) =>
-        _hash = configuration[ConfigurationKey] is { Length: > 0 } configured ? SHA256.HashData(Encoding.UTF8.GetBytes(configured)) : null;
+        _hash = configuration[ConfigurationKey] is { Length: > 0 } configured ? Secrets.Digest(configured) : null;
 
     public bool IsConfigured => _hash is not null;
 
     public bool Matches(string presented) =>
-        _hash is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _hash);
+        _hash is not null && Secrets.Matches(presented, _hash);
 }

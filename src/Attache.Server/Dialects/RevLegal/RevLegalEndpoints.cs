@@ -4,6 +4,7 @@ using Attache.Core.Downloads;
 using Attache.Core.Editing;
 using Attache.Core.Files;
 using Attache.Core.Renditions;
+using Attache.Server.Api;
 using Attache.Server.Auth;
 using Attache.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +41,7 @@ internal static class RevLegalEndpoints
 
     private static async Task<Results<DownloadResult, StatusCodeHttpResult>> ContentAsync(
         string id, string? extension, HttpContext http, EditorSessionService sessions, DownloadService downloads,
-        RenditionService renditions, CancellationToken cancellationToken)
+        RenditionService renditions, RenditionGate gate, CancellationToken cancellationToken)
     {
         // The representation depends on these headers, so shared caches must key on them.
         http.Response.Headers.Vary = "Accept, Accept-Charset";
@@ -81,7 +82,11 @@ internal static class RevLegalEndpoints
             return RevLegalErrors.NotAcceptable();
         }
 
-        return Download(await renditions.ResolveAsync(caller, id, chosen.Rendition, charset, stable.Version, cancellationToken));
+        // The same cap as /v1's renditions: a burst through this dialect must not take every core either.
+        using var turn = await gate.EnterAsync(cancellationToken);
+        return turn.IsAcquired
+            ? Download(await renditions.ResolveAsync(caller, id, chosen.Rendition, charset, stable.Version, cancellationToken))
+            : RevLegalErrors.Busy(http);
     }
 
     private static async Task<Results<JsonHttpResult<RevAttachment>, StatusCodeHttpResult>> AttachmentAsync(

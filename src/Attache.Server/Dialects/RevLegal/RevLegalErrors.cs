@@ -1,4 +1,5 @@
 using Attache.Core;
+using Attache.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Attache.Server.Dialects.RevLegal;
@@ -21,6 +22,13 @@ internal sealed class RevLegalErrors : IDialectErrors
     });
 
     public static StatusCodeHttpResult NotAcceptable() => TypedResults.StatusCode(StatusCodes.Status406NotAcceptable);
+
+    /// <summary>503 with <c>Retry-After</c> and no body: every rendering turn and queue place is taken.</summary>
+    public static StatusCodeHttpResult Busy(HttpContext http)
+    {
+        RenditionGate.AskToRetryLater(http.Response);
+        return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+    }
 
     public Task WriteAsync(HttpContext http, int status, Exception? exception)
     {

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Attache.Core.Ports;
+using Attache.Core.Principals;
 using Microsoft.Extensions.Primitives;
 
 namespace Attache.Server.Dialects.SpeechExec;
@@ -17,7 +16,7 @@ internal sealed class SpeechExecKeys(IReadOnlyList<byte[]> configuredHashes, IPr
     {
         // A list (ApiKeys:0, ApiKeys:1, …) or, like the product's setting, one value with the keys separated by '|'.
         var values = keys.Value is { Length: > 0 } joined ? joined.Split('|') : keys.GetChildren().Select(k => k.Value ?? "");
-        return values.Where(v => v.Length > 0).Select(v => SHA256.HashData(Encoding.UTF8.GetBytes(v))).ToList();
+        return values.Where(v => v.Length > 0).Select(v => Secrets.Digest(v)).ToList();
     }
 
     public async Task<bool> AcceptsAsync(StringValues header, CancellationToken cancellationToken)
@@ -27,11 +26,11 @@ internal sealed class SpeechExecKeys(IReadOnlyList<byte[]> configuredHashes, IPr
             return false;
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        var hash = Secrets.Digest(key);
         var configured = false;
         foreach (var candidate in configuredHashes)
         {
-            configured |= CryptographicOperations.FixedTimeEquals(hash, candidate);
+            configured |= Secrets.Equal(hash, candidate);
         }
 
         return configured || await store.IsServerApiKeyAsync(Convert.ToHexStringLower(hash), cancellationToken);

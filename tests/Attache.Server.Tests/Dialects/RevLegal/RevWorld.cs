@@ -36,8 +36,14 @@ public sealed class RevWorld : IAsyncLifetime
     ];
 
     public RevWorld()
+        : this(null)
     {
-        App = new AttacheApp();
+    }
+
+    /// <summary>The same world on a server with these settings.</summary>
+    internal RevWorld(IDictionary<string, string?>? settings)
+    {
+        App = new AttacheApp(settings);
         Admin = App.CreateAdminClient();
     }
 

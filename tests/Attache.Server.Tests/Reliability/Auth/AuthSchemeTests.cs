@@ -20,9 +20,7 @@ namespace Attache.Server.Tests.Reliability.Auth;
 /// long keys and headers; A04 forged, unsigned, foreign and key-fetching tokens; A05 lifetimes with the fake clock;
 /// A06 oversized tokens and JWE; A07 the client-credentials endpoint; A08 the cookie's attributes; A09 cookie replay;
 /// A10 cross-site cookie writes; A11 how schemes combine.
-/// Not here: A03 (keys are found by their SHA-256, an index lookup that never compares the secret itself; the admin key,
-/// server keys and link MACs use <c>CryptographicOperations.FixedTimeEquals</c>; no timing test, which §3 marks
-/// optional). A04's RS256→HS256 confusion does not apply: no RSA or public key exists, only HS256 with a server-held
+/// Not here: A03, in <see cref="A03_SecretComparisonTests"/> (no timing test, which §3 marks optional). A04's RS256→HS256 confusion does not apply: no RSA or public key exists, only HS256 with a server-held
 /// secret. A06's JWE bomb does not apply beyond the refusal below: no decryption key is configured, so a JWE is never
 /// decompressed. A09's "rotated-away key ring" does not apply: sessions are random ids looked up in the store, not Data
 /// Protection payloads. A08's "no cookie over plain HTTP": the cookie is always <c>Secure</c>, which browsers refuse to
