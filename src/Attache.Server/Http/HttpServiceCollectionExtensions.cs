@@ -7,6 +7,7 @@ internal static class HttpServiceCollectionExtensions
     /// <summary>Registers the download plumbing; a zero-copy <see cref="IBlobSender"/> registered first wins.</summary>
     public static IServiceCollection AddAttacheHttp(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<StallGuard>();
         services.TryAddSingleton<IBlobSender, BlobSender>();
         if (AccelRedirect.From(configuration) is { } accel)
         {
