@@ -71,7 +71,7 @@ internal sealed partial class StallGuard(ServerLimits limits, TimeProvider time,
         }
 
         // Also when the flush ended just as the timer fired: the cancellation it left would hit the next flush.
-        LogStalled(logger, response.HttpContext.Request.Path, limits.ResponseStallTimeout.TotalSeconds);
+        LogStalled(logger, Errors.RequestErrorHandler.LoggedPath(response.HttpContext.Request), limits.ResponseStallTimeout.TotalSeconds);
         response.HttpContext.Abort();
         return new FlushResult(isCanceled: false, isCompleted: true);
     }
@@ -83,7 +83,7 @@ internal sealed partial class StallGuard(ServerLimits limits, TimeProvider time,
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A download of {Path} was cut: its client took no bytes for {Seconds} s")]
-    private static partial void LogStalled(ILogger logger, PathString path, double seconds);
+    private static partial void LogStalled(ILogger logger, string path, double seconds);
 }
 
 /// <summary>Copies through user space: positional reads of a local file, otherwise the store's stream.</summary>
