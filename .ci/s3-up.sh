@@ -39,7 +39,8 @@ keyring=$dir/keyring
 cat > "$conf" <<CONF
 [global]
 fsid = $fsid
-mon host = 127.0.0.1:$mon_port
+# The v1 protocol named explicitly: a bare address on a port other than 6789 would be taken for v2, which this monitor does not speak.
+mon host = v1:127.0.0.1:$mon_port
 mon initial members = a
 auth cluster required = none
 auth service required = none
@@ -86,7 +87,7 @@ remember() { echo "$1" >> "$dir/pids"; }
 
 ceph-authtool --create-keyring "$keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
 ceph-authtool "$keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' >/dev/null
-monmaptool --create --add a "127.0.0.1:$mon_port" --fsid "$fsid" "$dir/monmap" >/dev/null
+monmaptool --create --addv a "[v1:127.0.0.1:$mon_port]" --fsid "$fsid" "$dir/monmap" >/dev/null
 ceph-mon -c "$conf" -i a --mkfs --monmap "$dir/monmap" --keyring "$keyring"
 ceph-mon -c "$conf" -i a --keyring "$keyring" --pid-file "$dir/run/mon.pid"
 wait_for 10 "pid file of ceph-mon" test -s "$dir/run/mon.pid"

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Attache.Core.Downloads;
 using Attache.Core.Ports;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,8 +21,12 @@ internal interface IBlobSender
 }
 
 /// <summary>An opened blob. Disposed by whoever opened it.</summary>
-internal abstract class BlobBody : IAsyncDisposable
+internal abstract class BlobBody(StallGuard guard) : IAsyncDisposable
 {
+    /// <summary>Flushes what was written to the response; a client that stops taking bytes is cut (see <see cref="StallGuard"/>).</summary>
+    protected ValueTask<FlushResult> FlushAsync(HttpResponse response, CancellationToken cancellationToken) =>
+        guard.FlushAsync(response, cancellationToken);
+
     /// <summary>Bytes of content the response has taken so far (flushed to the server without the client having gone).</summary>
     public long BytesSent { get; protected set; }
 
@@ -34,8 +39,55 @@ internal abstract class BlobBody : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 }
 
+/// <summary>
+/// Cuts a download whose client stops taking bytes: a flush still waiting after <see cref="ServerLimits.ResponseStallTimeout"/>
+/// aborts the connection. Kestrel's <c>MinResponseDataRate</c> counts every byte already handed to the socket towards the
+/// time it allows, so a reader that stalls once the socket buffers are full would hold its connection, memory and the
+/// blob's handle for many minutes (slow read, slowhttptest -X).
+/// </summary>
+internal sealed partial class StallGuard(ServerLimits limits, TimeProvider time, ILogger<StallGuard> logger)
+{
+
+    public async ValueTask<FlushResult> FlushAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        var writer = response.BodyWriter;
+        var flush = writer.FlushAsync(cancellationToken);
+        if (flush.IsCompleted)
+        {
+            // The pipe had room: the common case costs no timer.
+            return flush.Result;
+        }
+
+        var stalled = false;
+        FlushResult result;
+        await using (time.CreateTimer(_ => Stall(writer, ref stalled), null, limits.ResponseStallTimeout, Timeout.InfiniteTimeSpan))
+        {
+            result = await flush;
+        }
+
+        if (!Volatile.Read(ref stalled))
+        {
+            return result;
+        }
+
+        // Also when the flush ended just as the timer fired: the cancellation it left would hit the next flush.
+        LogStalled(logger, Errors.RequestErrorHandler.LoggedPath(response.HttpContext.Request), limits.ResponseStallTimeout.TotalSeconds);
+        response.HttpContext.Abort();
+        return new FlushResult(isCanceled: false, isCompleted: true);
+    }
+
+    private static void Stall(PipeWriter writer, ref bool stalled)
+    {
+        Volatile.Write(ref stalled, true);
+        writer.CancelPendingFlush();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A download of {Path} was cut: its client took no bytes for {Seconds} s")]
+    private static partial void LogStalled(ILogger logger, string path, double seconds);
+}
+
 /// <summary>Copies through user space: positional reads of a local file, otherwise the store's stream.</summary>
-internal sealed class BlobSender : IBlobSender
+internal sealed class BlobSender(StallGuard guard) : IBlobSender
 {
     // Kestrel's own chunk is 16 KiB; bigger writes mean fewer flushes and syscalls per GiB.
     internal const int ChunkSize = 64 * 1024;
@@ -61,16 +113,16 @@ internal sealed class BlobSender : IBlobSender
                 return null;
             }
 
-            return new FileBody(handle);
+            return new FileBody(handle, guard);
         }
 
         if (length == 0)
         {
-            return await store.ExistsAsync(plan.BlobKey, cancellationToken) ? new StreamBody(store, plan.BlobKey, null, 0, 0) : null;
+            return await store.ExistsAsync(plan.BlobKey, cancellationToken) ? new StreamBody(store, plan.BlobKey, null, 0, 0, guard) : null;
         }
 
         var stream = await store.OpenReadAsync(plan.BlobKey, offset, length, cancellationToken);
-        return stream is null ? null : new StreamBody(store, plan.BlobKey, stream, offset, length);
+        return stream is null ? null : new StreamBody(store, plan.BlobKey, stream, offset, length, guard);
     }
 
     /// <summary>
@@ -85,7 +137,7 @@ internal sealed class BlobSender : IBlobSender
     public static void StartStreaming(HttpResponse response) =>
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-    private sealed class FileBody(SafeFileHandle handle) : BlobBody
+    private sealed class FileBody(SafeFileHandle handle, StallGuard guard) : BlobBody(guard)
     {
         public override async Task<bool> SendAsync(HttpResponse response, long offset, long length, CancellationToken cancellationToken)
         {
@@ -109,7 +161,7 @@ internal sealed class BlobSender : IBlobSender
                 writer.Advance(read);
                 offset += read;
                 length -= read;
-                var flushed = await writer.FlushAsync(cancellationToken);
+                var flushed = await FlushAsync(response, cancellationToken);
                 if (flushed.IsCanceled || flushed.IsCompleted)
                 {
                     BytesSent += length == 0 ? read : 0;
@@ -131,7 +183,7 @@ internal sealed class BlobSender : IBlobSender
 
     // The store's streams are range-bound, so each part of a multipart answer opens its own; the first is opened
     // before the headers to prove the blob exists.
-    private sealed class StreamBody(IBlobStore store, string key, Stream? first, long firstOffset, long firstLength) : BlobBody
+    private sealed class StreamBody(IBlobStore store, string key, Stream? first, long firstOffset, long firstLength, StallGuard guard) : BlobBody(guard)
     {
         private Stream? _pending = first;
 
@@ -166,7 +218,7 @@ internal sealed class BlobSender : IBlobSender
 
                     writer.Advance(read);
                     length -= read;
-                    var flushed = await writer.FlushAsync(cancellationToken);
+                    var flushed = await FlushAsync(response, cancellationToken);
                     if (flushed.IsCanceled || flushed.IsCompleted)
                     {
                         BytesSent += length == 0 ? read : 0;

@@ -41,6 +41,12 @@ public sealed class ServerLimits
     /// <summary>How long a body or a response may go below its minimum rate before the connection is cut.</summary>
     public TimeSpan DataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long one write of a download (at most 64 KiB) may wait for its client to take bytes before the connection is
+    /// cut: Kestrel's rate check averages over the response, so it would let a stalled reader hold on for minutes.
+    /// </summary>
+    public TimeSpan ResponseStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Open connections at once; beyond this a new connection is closed at once, so one flood cannot take every descriptor.</summary>
     public long MaxConcurrentConnections { get; set; } = 4096;
 
@@ -80,6 +86,11 @@ public sealed class ServerLimits
         {
             // Kestrel checks rates once a second, so a shorter grace could not be honoured.
             throw new InvalidOperationException($"{Section}:{nameof(DataRateGracePeriod)} must be longer than one second.");
+        }
+
+        if (limits.ResponseStallTimeout <= TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(ResponseStallTimeout)} must be longer than one second.");
         }
 
         if (limits.Http2MaxHeaderFieldBytes <= 0 || limits.Http2MaxHeaderFieldBytes > limits.MaxRequestHeadersTotalBytes)

@@ -78,6 +78,23 @@ internal sealed class RawConnection : IDisposable
         return Encoding.ASCII.GetString(buffer, 0, await _socket.ReceiveAsync(buffer, timeout.Token));
     }
 
+    /// <summary>The next bytes the server sends: empty when it closed or reset the connection, or sent nothing within <paramref name="limit"/>.</summary>
+    public async Task<byte[]> ReadSomeBytesAsync(TimeSpan limit)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(limit);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            return buffer[..await _socket.ReceiveAsync(buffer, timeout.Token)];
+        }
+        catch (Exception exception) when (exception is SocketException
+                                          || (exception is OperationCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested))
+        {
+            return [];
+        }
+    }
+
     /// <summary>Sends <paramref name="pieces"/> one every <paramref name="pace"/> until the server closes; the time that took.</summary>
     public async Task<TimeSpan?> TrickleUntilClosedAsync(IEnumerable<byte[]> pieces, TimeSpan pace)
     {

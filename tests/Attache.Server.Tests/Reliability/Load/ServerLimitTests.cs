@@ -23,16 +23,17 @@ public sealed class ServerLimitTests
     {
         var limits = ServerLimits.From(new ConfigurationBuilder().Build());
         Assert.Equal(
-            (32 * 1024, 64, 8 * 1024, 8L * 1024 * 1024, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(75), 512d, 512d, TimeSpan.FromSeconds(10), 4096L, 100),
+            (32 * 1024, 64, 8 * 1024, 8L * 1024 * 1024, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(75), 512d, 512d, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), 4096L, 100),
             (limits.MaxRequestHeadersTotalBytes, limits.MaxRequestHeaderCount, limits.MaxRequestLineBytes, limits.MaxRequestBodyBytes,
              limits.RequestHeadersTimeout, limits.KeepAliveTimeout, limits.MinRequestBodyBytesPerSecond, limits.MinResponseBytesPerSecond,
-             limits.DataRateGracePeriod, limits.MaxConcurrentConnections, limits.Http2MaxStreamsPerConnection));
+             limits.DataRateGracePeriod, limits.ResponseStallTimeout, limits.MaxConcurrentConnections, limits.Http2MaxStreamsPerConnection));
     }
 
     [Theory]
     [InlineData("MaxRequestHeaderCount", "0")]
     [InlineData("RequestHeadersTimeout", "00:00:00")]
     [InlineData("DataRateGracePeriod", "00:00:01")]
+    [InlineData("ResponseStallTimeout", "00:00:01")]
     [InlineData("Http2MaxHeaderFieldBytes", "65536")]
     public void A_limit_out_of_range_stops_the_start_naming_its_key(string key, string value)
     {
@@ -139,6 +140,61 @@ public sealed class ServerLimitTests
 
         Assert.True(closed);
         Assert.InRange(received.Length, 1, size - 1);
+    }
+
+    [Fact]
+    public async Task I55_A_reader_that_stops_taking_bytes_is_cut_when_the_stall_timeout_ends_although_the_rate_still_allows_it()
+    {
+        // The default 512 B/s over everything already buffered would let these readers hold on for minutes.
+        await using var app = AttacheApp.Kestrel();
+        const int size = 8 * 1024 * 1024;
+        string link;
+        using (var admin = app.CreateAdminClient())
+        {
+            await admin.CreateDocumentAsync(new { id = "big" });
+            var fileId = (await admin.UploadAsync("big", NativeApi.Bytes(size, seed: 3))).Str("id");
+            using var issued = await admin.PostAsync($"/v1/files/{fileId}/links", null, Token);
+            link = new Uri((await issued.JsonAsync()).Str("url")).PathAndQuery;
+        }
+
+        // Through a presigned link, as a client without credentials would.
+        var request = $"GET {link} HTTP/1.1\r\nHost: x\r\n";
+
+        // Not reading while the app's clock moves 29 s: the socket buffers fill and a write of the download waits, but
+        // not past the timeout, so once the reader reads again it gets every byte.
+        using (var patient = await RawConnection.OpenAsync(Port(app), receiveBuffer: 4096))
+        {
+            await patient.SendAsync(request + "Connection: close\r\n\r\n");
+            await Task.Delay(TimeSpan.FromSeconds(2), Token);
+            app.Clock.Advance(TimeSpan.FromSeconds(29));
+            await Task.Delay(TimeSpan.FromSeconds(1), Token);
+            var (received, closed) = await patient.ReadToEndAsync(TimeSpan.FromSeconds(20));
+            Assert.True(closed);
+            Assert.Equal(size, received.Length - (received.AsSpan().IndexOf("\r\n\r\n"u8) + 4));
+        }
+
+        // A reader that takes the first megabytes fast and then stops: Kestrel's rate check has counted all of them towards
+        // the time it allows (about 2 s per KiB at 512 B/s), so past its 10 s grace the connection is still held.
+        using var stalled = await RawConnection.OpenAsync(Port(app), receiveBuffer: 4096);
+        await stalled.SendAsync(request + "\r\n");
+        var taken = 0;
+        while (taken < size / 2)
+        {
+            var bytes = await stalled.ReadSomeBytesAsync(TimeSpan.FromSeconds(10));
+            Assert.NotEmpty(bytes);
+            taken += bytes.Length;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(13), Token);
+        Assert.NotEmpty(await stalled.ReadSomeBytesAsync(TimeSpan.FromSeconds(5)));
+        // Stopped again: the buffers refill and a write of the download waits, until the app's clock passes the timeout.
+        await Task.Delay(TimeSpan.FromSeconds(1), Token);
+        app.Clock.Advance(TimeSpan.FromSeconds(31));
+        await Task.Delay(TimeSpan.FromSeconds(1), Token);
+        var (cut, cutClosed) = await stalled.ReadToEndAsync(TimeSpan.FromSeconds(5));
+
+        Assert.True(cutClosed, "the stalled reader was still connected after the stall timeout");
+        Assert.InRange(taken + cut.Length, size / 2, size - 1);
     }
 
     [Fact]

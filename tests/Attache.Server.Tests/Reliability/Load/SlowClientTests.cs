@@ -20,6 +20,19 @@ public sealed partial class SlowClientTests
     /// <summary>The goal: every slow connection closed by the server within this many seconds of the attack's start.</summary>
     private const int CutWithinSeconds = 35;
 
+    private const int SlowReaders = 100;
+    private const int LargeFiles = 2;
+    private const int LargeFileBytes = 8 * 1024 * 1024;
+
+    /// <summary>How long slowhttptest -X runs at most before it gives up by itself.</summary>
+    private const int SlowReadSeconds = 40;
+
+    /// <summary>The documented limit for a reader that stalls (ResponseStallTimeout, 30 s, and a margin): cut within this many seconds.</summary>
+    private const int SlowReadCutWithinSeconds = 35;
+
+    /// <summary>Resident memory may stay this far above where it was: the runtime keeps some of what it grew to.</summary>
+    private const double SettledMiBAboveBaseline = 64;
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -88,6 +101,112 @@ public sealed partial class SlowClientTests
 
         var settled = await server.DescriptorsSettleAsync(baseline + 5, TimeSpan.FromSeconds(15), Token);
         Assert.True(settled <= baseline + 5, $"descriptors {baseline} → {settled}: {ServerUnderLoad.Difference(baselineKinds, server.DescriptorKinds())}");
+    }
+
+    [Fact]
+    public async Task I55_Slow_readers_of_large_downloads_are_cut_and_leave_no_descriptors_or_memory_behind()
+    {
+        var slowhttptest = new[] { "/usr/bin/slowhttptest", "/usr/local/bin/slowhttptest" }.FirstOrDefault(File.Exists);
+        if (slowhttptest is null)
+        {
+            Assert.Skip("the slow-read test needs slowhttptest (Debian package slowhttptest); .ci/run installs it.");
+        }
+
+        if (ServerUnderLoad.MissingPart() is { } missing)
+        {
+            Assert.Skip(missing);
+        }
+
+        await using var server = await ServerUnderLoad.StartAsync(Token);
+        using var admin = Cluster.Client(server.Address, Cluster.AdminKey);
+        await admin.CreateDocumentAsync(new { id = "large" });
+        var large = new List<string>();
+        for (var file = 0; file < LargeFiles; file++)
+        {
+            var id = (await admin.UploadAsync("large", NativeApi.Bytes(LargeFileBytes, seed: 20 + file), $"large{file}.bin", slot: $"large{file}")).Str("id");
+            using var link = await admin.PostAsync($"/v1/files/{id}/links", null, Token);
+            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            large.Add(new Uri((await link.JsonAsync()).Str("url")).PathAndQuery);
+        }
+
+        // The attacked URLs serve the large files to a client without credentials, as slowhttptest is.
+        using (var anonymous = new HttpClient { BaseAddress = server.Address })
+        using (var probe = await anonymous.GetAsync(large[0], HttpCompletionOption.ResponseHeadersRead, Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+            Assert.Equal(LargeFileBytes, probe.Content.Headers.ContentLength);
+        }
+
+        var content = NativeApi.Bytes(64 * 1024, seed: 11);
+        await admin.CreateDocumentAsync(new { id = "served" });
+        var fileId = (await admin.UploadAsync("served", content)).Str("id");
+        // Warm the download path once, so that the baseline holds what any served download leaves (pools, caches).
+        Assert.Equal(content, await admin.GetByteArrayAsync($"/v1/files/{fileId}/content", Token));
+        var baseline = server.Descriptors();
+        var baselineKinds = server.DescriptorKinds();
+        var baselineMiB = server.ResidentMiB();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var normal = ServeNormallyAsync(server.Address, $"/v1/files/{fileId}/content", content, stop.Token);
+        var peak = 0;
+        var peakMiB = 0d;
+        var attack = Stopwatch.StartNew();
+        TimeSpan? released = null;
+        var watch = Task.Run(
+            async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var descriptors = server.Descriptors();
+                    peak = Math.Max(peak, descriptors);
+                    peakMiB = Math.Max(peakMiB, server.ResidentMiB());
+                    // Released: back near the baseline after the attack's sockets and blob handles had been open.
+                    released ??= peak > baseline + SlowReaders && descriptors <= baseline + 5 ? attack.Elapsed : null;
+                    await Task.Delay(200, CancellationToken.None);
+                }
+            },
+            CancellationToken.None);
+
+        // One slowhttptest per large file, the connections split among them. -X: each connection advertises a receive
+        // window of 512 to 1024 bytes and reads 32 bytes every 5 s, far below MinResponseBytesPerSecond; -l: the tool
+        // stops by itself after SlowReadSeconds.
+        var csvs = large.Select(_ => Path.Combine(Path.GetTempPath(), $"attache-slowread-{Guid.NewGuid():N}")).ToList();
+        await Task.WhenAll(large.Select((path, index) => RunAsync(slowhttptest, ["-X", "-c", $"{SlowReaders / LargeFiles}",
+            "-r", $"{SlowReaders}", "-w", "512", "-y", "1024", "-n", "5", "-z", "32", "-l", $"{SlowReadSeconds}", "-p", "10",
+            "-u", $"http://127.0.0.1:{server.Address.Port}{path}", "-g", "-o", csvs[index]])));
+        await Task.Delay(TimeSpan.FromSeconds(2), Token);
+        await stop.CancelAsync();
+        var (served, failed, latencies) = await normal;
+        await watch;
+
+        var open = 0;
+        foreach (var csv in csvs)
+        {
+            var table = (await File.ReadAllLinesAsync(csv + ".csv", Token)).Skip(1).Select(line => line.Split(',').Select(int.Parse).ToArray()).ToList();
+            open += table.Max(row => row[3]);
+            File.Delete(csv + ".csv");
+            File.Delete(csv + ".html");
+        }
+
+        var settled = await server.DescriptorsSettleAsync(baseline + 5, TimeSpan.FromSeconds(15), Token);
+        var settledMiB = server.ResidentMiB();
+        LoadReport.Write(
+            $"-X: {SlowReaders} slow readers of {LargeFiles} files of {LargeFileBytes / (1024 * 1024)} MiB, {open} open at once, " +
+            $"its descriptors back near the baseline {released?.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) ?? "never"} s after the attack began; " +
+            $"normal requests {served} ok, {failed} failed, p50 {Percentile.Of(latencies, 50):F1} ms, p99 {Percentile.Of(latencies, 99):F1} ms; " +
+            $"descriptors {baseline} before, {peak} at the peak, {settled} after; RSS {baselineMiB:F0} MiB before, {peakMiB:F0} at the peak, {settledMiB:F0} after");
+
+        // Every reader reached the server and held a download (its socket and the blob's handle) open...
+        Assert.True(open >= SlowReaders * 9 / 10, $"only {open} of {SlowReaders} slow readers were open at once: the attack did not reach the server");
+        Assert.True(peak >= baseline + SlowReaders, $"the server held {peak} descriptors at the peak, {baseline} before: the downloads did not start");
+        // ...and the server cut each one and let go of what it held within the limit (Kestrel's rate check does it for
+        // readers this slow from their first byte; StallGuard for those that stall later), while the tool still reads on:
+        // what the kernel had already taken for a cut connection it delivers at the reader's pace, without the server.
+        Assert.NotNull(released);
+        Assert.True(released <= TimeSpan.FromSeconds(SlowReadCutWithinSeconds), $"the server held the slow readers for {released}");
+        Assert.True(served > 0 && failed <= served / 100, $"normal requests: {served} served, {failed} failed");
+        Assert.True(settled <= baseline + 5, $"descriptors {baseline} → {settled}: {ServerUnderLoad.Difference(baselineKinds, server.DescriptorKinds())}");
+        Assert.True(settledMiB <= baselineMiB + SettledMiBAboveBaseline, $"RSS {baselineMiB:F0} MiB before, {settledMiB:F0} MiB after");
     }
 
     /// <summary>Downloads the file again and again until stopped, checking its bytes; counts and times each request.</summary>
