@@ -85,6 +85,22 @@ internal sealed partial class ServerUnderLoad : IAsyncDisposable
         kind.EndsWith("attache.db", StringComparison.Ordinal) || kind.EndsWith("attache.db-wal", StringComparison.Ordinal)
         || kind.EndsWith("attache.db-shm", StringComparison.Ordinal) || kind.StartsWith("outbound", StringComparison.Ordinal);
 
+    /// <summary>Descriptors a leak would show in: every kind but the pools' (<see cref="IsPooled"/>).</summary>
+    public static int Unpooled(Dictionary<string, int> kinds) => kinds.Where(kind => !IsPooled(kind.Key)).Sum(kind => kind.Value);
+
+    /// <summary>Waits until the descriptors outside pools number at most <paramref name="bound"/>; the last count seen.</summary>
+    public async Task<int> UnpooledDescriptorsSettleAsync(int bound, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int count;
+        while ((count = Unpooled(DescriptorKinds())) > bound && clock.Elapsed < limit)
+        {
+            await Task.Delay(250, cancellationToken);
+        }
+
+        return count;
+    }
+
     /// <summary>TCP sockets of the process by inode: a client's connection to the server, the listener, or an outbound one.</summary>
     private Dictionary<string, string> SocketKinds()
     {
