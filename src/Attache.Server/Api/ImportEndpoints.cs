@@ -110,7 +110,7 @@ internal static class ImportEndpoints
         outcome.TryGetValue(out var report, out var failure) ? TypedResults.Ok(report) : failure.ToProblem();
 
     private static string? FormName(MultipartSection section) =>
-        ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+        UploadHeaders.TryParseDisposition(section.ContentDisposition, out var disposition)
             ? HeaderUtilities.UnescapeAsQuotedString(disposition.Name).Value
             : null;
 

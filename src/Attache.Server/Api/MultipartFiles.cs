@@ -40,7 +40,7 @@ internal static class MultipartFiles
         {
             while (await reader.NextSectionAsync(cancellationToken) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                if (!UploadHeaders.TryParseDisposition(section.ContentDisposition, out var disposition))
                 {
                     continue;
                 }

@@ -156,7 +156,17 @@ internal static class SessionEndpoints
         TokenRequest? body = null;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(TokenFormOptions, cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(TokenFormOptions, cancellationToken);
+            }
+            catch (ArgumentNullException exception)
+            {
+                // The framework's form reader accepts a part whose filename* has no value, then throws this reading it.
+                throw new InvalidDataException("A part's Content-Disposition cannot be read.", exception);
+            }
+
             body = new TokenRequest(form["grant_type"].FirstOrDefault(), form["client_id"].FirstOrDefault(), form["client_secret"].FirstOrDefault());
         }
         else if (request.HasJsonContentType())

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Attache.Core;
 using Attache.Core.Files;
@@ -17,13 +18,29 @@ internal static class UploadHeaders
     /// <summary>The file name from <c>Content-Disposition</c> (<c>filename*</c> first), else null.</summary>
     public static string? FileNameFrom(StringValues contentDisposition)
     {
-        if (StringValues.IsNullOrEmpty(contentDisposition)
-            || !ContentDispositionHeaderValue.TryParse(contentDisposition.ToString(), out var parsed))
+        if (StringValues.IsNullOrEmpty(contentDisposition) || !TryParseDisposition(contentDisposition.ToString(), out var parsed))
         {
             return null;
         }
 
         return FileNameOf(parsed);
+    }
+
+    /// <summary>
+    /// Parses a <c>Content-Disposition</c>, refusing one with an extended parameter (<c>filename*</c>, <c>name*</c>) that has no
+    /// value: the framework's parser accepts it, and then its <see cref="ContentDispositionHeaderValue.FileNameStar"/> throws.
+    /// </summary>
+    public static bool TryParseDisposition(StringSegment text, [NotNullWhen(true)] out ContentDispositionHeaderValue? disposition)
+    {
+        if (ContentDispositionHeaderValue.TryParse(text, out var parsed)
+            && !parsed.Parameters.Any(p => !p.Value.HasValue && p.Name.EndsWith("*", StringComparison.Ordinal)))
+        {
+            disposition = parsed;
+            return true;
+        }
+
+        disposition = null;
+        return false;
     }
 
     /// <summary>The <c>filename*</c> of a parsed disposition, else its <c>filename</c> with quoting undone; null when absent.</summary>

@@ -188,6 +188,34 @@ public sealed class FileEndpointTests : IAsyncLifetime
         Assert.Equal("second", await _client.GetStringAsync($"/v1/files/{items[1].Str("id")}/content", NativeApi.Token));
     }
 
+    [Theory]
+    [InlineData("attachment; filename*")]
+    [InlineData("attachment; filename=\"a.txt\"; filename*")]
+    public async Task A_disposition_with_a_valueless_filename_star_is_ignored_not_a_server_error(string disposition)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/documents/doc/files/file") { Content = new ByteArrayContent([1, 2]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Disposition", disposition);
+        using var response = await _client.SendAsync(request, NativeApi.Token);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("file", (await response.JsonAsync()).Str("fileName"));
+    }
+
+    [Fact]
+    public async Task A_multipart_part_whose_filename_star_has_no_value_is_skipped_not_a_server_error()
+    {
+        const string body = "--b\r\nContent-Disposition: form-data; name=\"pages\"; filename*\r\n\r\nbroken\r\n"
+            + "--b\r\nContent-Disposition: form-data; name=\"pages\"; filename=\"good.txt\"\r\n\r\ngood\r\n--b--\r\n";
+        using var content = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+        using var response = await _client.PostAsync("/v1/documents/doc/files", content, NativeApi.Token);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var item = Assert.Single((await response.JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal("good.txt", item.Str("fileName"));
+        Assert.Equal("good", await _client.GetStringAsync($"/v1/files/{item.Str("id")}/content", NativeApi.Token));
+    }
+
     [Fact]
     public async Task A_removed_file_is_gone_from_downloads_and_listings()
     {

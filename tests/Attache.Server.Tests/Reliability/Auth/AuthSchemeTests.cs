@@ -178,6 +178,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     [InlineData("application/json", """{"clientId":5,"clientSecret":"svc-secret"}""")]
     [InlineData("multipart/form-data", "no boundary")]
     [InlineData("multipart/form-data; boundary=b", "not multipart")]
+    [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"client_id\"; filename*\r\n\r\nsvc-id\r\n--b--\r\n")]
     public async Task A07_An_unreadable_token_request_is_invalid_request_not_a_server_error(string contentType, string body)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));

@@ -54,7 +54,7 @@ internal sealed class Generators(GeneratedWorld world)
     public static Gen<string> FileName => Gen.Select(
         Gen.OneOf("", "../", "../../../../../../", "..\\..\\", "/tmp/", "/etc/", "C:\\fakepath\\", "./", "%2e%2e%2f", "blobs/", ".staging/", "~/", "\\\\server\\share\\"),
         WildText,
-        Gen.OneOf(".txt", ".pdf", ".html", ".svg", ".exe%00.txt", ".jpg.php", ";filename*=UTF-8''evil.html", "\";x=.txt", "\r\nSet-Cookie: x=1", ".", " ", "...", "\u202Egpj.exe", ""),
+        Gen.OneOf(".txt", ".pdf", ".html", ".svg", ".exe%00.txt", ".jpg.php", ";filename*=UTF-8''evil.html", "; filename*", "\";x=.txt", "\r\nSet-Cookie: x=1", ".", " ", "...", "\u202Egpj.exe", ""),
         Gen.Int[0, 3],
         (prefix, text, suffix, longness) => prefix + GeneratedWorld.NameToken + text + (longness == 3 ? new string('n', 300) : "") + suffix);
 
@@ -168,7 +168,7 @@ internal sealed class Generators(GeneratedWorld world)
     });
 
     /// <summary>A raw upload whose name comes in the query or in Content-Disposition, into sam's document, a canary's, or a chat message.</summary>
-    public Gen<Probe> NameProbe => Gen.Select(Gen.Int[0, 5], FileName, Segment, Gen.Int[0, 3], _credential, (route, name, slot, way, credential) =>
+    public Gen<Probe> NameProbe => Gen.Select(Gen.Int[0, 5], FileName, Segment, Gen.Int[0, 4], _credential, (route, name, slot, way, credential) =>
     {
         var target = route switch
         {
@@ -184,14 +184,17 @@ internal sealed class Generators(GeneratedWorld world)
             2 => $"/v1/documents/{target}/files/file/{slot}",
             _ => $"/v1/documents/{target}/files/file",
         };
-        var headers = way >= 2
-            ? new[] { ("Content-Disposition", "attachment; filename=\"" + Latin1(name) + "\"; filename*=UTF-8''" + escaped) }
-            : [];
+        var headers = way switch
+        {
+            2 or 3 => new[] { ("Content-Disposition", "attachment; filename=\"" + Latin1(name) + "\"; filename*=UTF-8''" + escaped) },
+            4 => [("Content-Disposition", "attachment; filename=\"" + Latin1(name) + "\"; filename*")],
+            _ => [],
+        };
         return new Probe("PUT", path, headers, Encoding.UTF8.GetBytes("generated " + name), route == 5 ? "text/" + Latin1(name) : null, credential);
     });
 
     /// <summary>A multipart body with generated boundaries, part headers and names, whole or cut short.</summary>
-    public Gen<Probe> MultipartProbe => Gen.Select(Gen.Int[0, 3], Boundary, Gen.Select(FileName, WildText, Gen.Int[0, 5]).Array[0, 4], Gen.Int[0, 5], Gen.Int[0, 400], _credential,
+    public Gen<Probe> MultipartProbe => Gen.Select(Gen.Int[0, 3], Boundary, Gen.Select(FileName, WildText, Gen.Int[0, 6]).Array[0, 4], Gen.Int[0, 5], Gen.Int[0, 400], _credential,
         (route, boundary, parts, shape, cut, credential) =>
         {
             var body = new StringBuilder();
@@ -206,6 +209,7 @@ internal sealed class Generators(GeneratedWorld world)
                     2 => $"Content-Disposition: form-data; name=\"{formName}\"",
                     3 => $"Content-Type: text/plain{newline}X-Long: {new string('h', 20_000)}",
                     4 => $"Content-Disposition: attachment; filename={name}{newline}Content-MD5: {formName}",
+                    5 => $"Content-Disposition: form-data; name=\"{formName}\"; filename*",
                     _ => formName,
                 }).Append(newline).Append(newline);
                 body.Append("part ").Append(name).Append(newline);
