@@ -47,7 +47,6 @@ internal abstract class BlobBody(StallGuard guard) : IAsyncDisposable
 /// </summary>
 internal sealed partial class StallGuard(ServerLimits limits, TimeProvider time, ILogger<StallGuard> logger)
 {
-
     public async ValueTask<FlushResult> FlushAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         var writer = response.BodyWriter;

@@ -40,16 +40,7 @@ public sealed partial class SlowClientTests
     [InlineData("-B", "POST", "/v1/documents")]
     public async Task I55_Slow_connections_are_all_cut_within_35_s_while_normal_clients_are_served(string attack, string verb, string path)
     {
-        var slowhttptest = new[] { "/usr/bin/slowhttptest", "/usr/local/bin/slowhttptest" }.FirstOrDefault(File.Exists);
-        if (slowhttptest is null)
-        {
-            Assert.Skip("the slow-client test needs slowhttptest (Debian package slowhttptest); .ci/run installs it.");
-        }
-
-        if (ServerUnderLoad.MissingPart() is { } missing)
-        {
-            Assert.Skip(missing);
-        }
+        var slowhttptest = SlowHttpTestOrSkip();
 
         await using var server = await ServerUnderLoad.StartAsync(Token);
         using var admin = Cluster.Client(server.Address, Cluster.AdminKey);
@@ -106,16 +97,7 @@ public sealed partial class SlowClientTests
     [Fact]
     public async Task I55_Slow_readers_of_large_downloads_are_cut_and_leave_no_descriptors_or_memory_behind()
     {
-        var slowhttptest = new[] { "/usr/bin/slowhttptest", "/usr/local/bin/slowhttptest" }.FirstOrDefault(File.Exists);
-        if (slowhttptest is null)
-        {
-            Assert.Skip("the slow-read test needs slowhttptest (Debian package slowhttptest); .ci/run installs it.");
-        }
-
-        if (ServerUnderLoad.MissingPart() is { } missing)
-        {
-            Assert.Skip(missing);
-        }
+        var slowhttptest = SlowHttpTestOrSkip();
 
         await using var server = await ServerUnderLoad.StartAsync(Token);
         using var admin = Cluster.Client(server.Address, Cluster.AdminKey);
@@ -259,6 +241,23 @@ public sealed partial class SlowClientTests
     }
 
     /// <summary>Runs slowhttptest to its end (killed by its id if it overruns), its output without colour codes.</summary>
+    /// <summary>The slowhttptest binary; the test is skipped, with the reason, when it or a part the server needs is missing.</summary>
+    private static string SlowHttpTestOrSkip()
+    {
+        var slowhttptest = new[] { "/usr/bin/slowhttptest", "/usr/local/bin/slowhttptest" }.FirstOrDefault(File.Exists);
+        if (slowhttptest is null)
+        {
+            Assert.Skip("the slow-client tests need slowhttptest (Debian package slowhttptest); .ci/run installs it.");
+        }
+
+        if (ServerUnderLoad.MissingPart() is { } missing)
+        {
+            Assert.Skip(missing);
+        }
+
+        return slowhttptest;
+    }
+
     private static async Task<string> RunAsync(string tool, string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
