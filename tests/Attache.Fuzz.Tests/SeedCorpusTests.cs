@@ -55,6 +55,7 @@ public sealed class SeedCorpusTests
     [InlineData("quoted-boundary", HttpStatusCode.Created)]
     [InlineData("hostile-name", HttpStatusCode.Created)]
     [InlineData("valueless-filename-star", HttpStatusCode.Created)]
+    [InlineData("utf7-filename-star", HttpStatusCode.Created)]
     [InlineData("bad-md5", HttpStatusCode.UnprocessableEntity)]
     [InlineData("no-final-boundary", HttpStatusCode.BadRequest)]
     [InlineData("no-file-part", HttpStatusCode.BadRequest)]

@@ -161,9 +161,9 @@ internal static class SessionEndpoints
             {
                 form = await request.ReadFormAsync(TokenFormOptions, cancellationToken);
             }
-            catch (ArgumentNullException exception)
+            catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
             {
-                // The framework's form reader accepts a part whose filename* has no value, then throws this reading it.
+                // The framework's form reader accepts a part whose filename* it cannot decode (no value, UTF-7), then throws.
                 throw new InvalidDataException("A part's Content-Disposition cannot be read.", exception);
             }
 

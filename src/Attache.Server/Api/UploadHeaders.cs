@@ -27,20 +27,31 @@ internal static class UploadHeaders
     }
 
     /// <summary>
-    /// Parses a <c>Content-Disposition</c>, refusing one with an extended parameter (<c>filename*</c>, <c>name*</c>) that has no
-    /// value: the framework's parser accepts it, and then its <see cref="ContentDispositionHeaderValue.FileNameStar"/> throws.
+    /// Parses a <c>Content-Disposition</c> whose names can be read. The framework's parser accepts an extended parameter
+    /// (<c>filename*</c>) it then cannot decode: with no value its getter throws ArgumentNullException, with the charset
+    /// UTF-7 NotSupportedException. The names are decoded here once, so such a header counts as unreadable.
     /// </summary>
     public static bool TryParseDisposition(StringSegment text, [NotNullWhen(true)] out ContentDispositionHeaderValue? disposition)
     {
-        if (ContentDispositionHeaderValue.TryParse(text, out var parsed)
-            && !parsed.Parameters.Any(p => !p.Value.HasValue && p.Name.EndsWith("*", StringComparison.Ordinal)))
+        disposition = null;
+        if (!ContentDispositionHeaderValue.TryParse(text, out var parsed))
         {
-            disposition = parsed;
-            return true;
+            return false;
         }
 
-        disposition = null;
-        return false;
+        try
+        {
+            _ = parsed.Name;
+            _ = parsed.FileName;
+            _ = parsed.FileNameStar;
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+
+        disposition = parsed;
+        return true;
     }
 
     /// <summary>The <c>filename*</c> of a parsed disposition, else its <c>filename</c> with quoting undone; null when absent.</summary>

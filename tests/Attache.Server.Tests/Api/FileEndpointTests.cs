@@ -191,7 +191,8 @@ public sealed class FileEndpointTests : IAsyncLifetime
     [Theory]
     [InlineData("attachment; filename*")]
     [InlineData("attachment; filename=\"a.txt\"; filename*")]
-    public async Task A_disposition_with_a_valueless_filename_star_is_ignored_not_a_server_error(string disposition)
+    [InlineData("attachment; filename*=UTF-7''a.txt")]
+    public async Task A_disposition_whose_filename_star_cannot_be_decoded_is_ignored_not_a_server_error(string disposition)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/documents/doc/files/file") { Content = new ByteArrayContent([1, 2]) };
         request.Content.Headers.TryAddWithoutValidation("Content-Disposition", disposition);

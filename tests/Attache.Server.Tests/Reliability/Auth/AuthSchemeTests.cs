@@ -179,6 +179,7 @@ public sealed class AuthSchemeTests : IAsyncLifetime
     [InlineData("multipart/form-data", "no boundary")]
     [InlineData("multipart/form-data; boundary=b", "not multipart")]
     [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"client_id\"; filename*\r\n\r\nsvc-id\r\n--b--\r\n")]
+    [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"client_id\"; filename*=UTF-7''x\r\n\r\nsvc-id\r\n--b--\r\n")]
     public async Task A07_An_unreadable_token_request_is_invalid_request_not_a_server_error(string contentType, string body)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));

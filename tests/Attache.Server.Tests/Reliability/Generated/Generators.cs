@@ -209,7 +209,7 @@ internal sealed class Generators(GeneratedWorld world)
                     2 => $"Content-Disposition: form-data; name=\"{formName}\"",
                     3 => $"Content-Type: text/plain{newline}X-Long: {new string('h', 20_000)}",
                     4 => $"Content-Disposition: attachment; filename={name}{newline}Content-MD5: {formName}",
-                    5 => $"Content-Disposition: form-data; name=\"{formName}\"; filename*",
+                    5 => $"Content-Disposition: form-data; name=\"{formName}\"; filename*" + (formName.Length % 2 == 0 ? "" : "=UTF-7''x"),
                     _ => formName,
                 }).Append(newline).Append(newline);
                 body.Append("part ").Append(name).Append(newline);
